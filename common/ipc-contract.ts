@@ -1,0 +1,265 @@
+/**
+ * The IPC contract: every channel between renderer and main, declared once.
+ *
+ * main registers one handler per channel and validates each payload against the
+ * channel's schema before the handler runs; the preload builds its named methods from
+ * `apiMethods` and `apiEvents`; the renderer sees only `TodoSyncApi`. Renaming a channel
+ * or changing a payload fails to compile on every side.
+ */
+import { z } from 'zod';
+import type { TodoItem } from './todo-table';
+import { CONFLICT_POLICIES, SYNC_INTERVAL_LIMITS } from './sync-types';
+import type { OperationAction, SettingsView, SyncResult, SyncStatus } from './sync-types';
+
+// ---------------------------------------------------------------- request schemas
+
+const MAX_TEXT = 10_000;
+const MAX_NOTES = 200_000;
+
+const recordId = z.string().min(1).max(200);
+const todoText = z.string().trim().min(1, 'A todo needs some text').max(MAX_TEXT);
+const todoNotes = z.string().max(MAX_NOTES).nullable();
+
+export const todoFilterSchema = z.enum(['all', 'active', 'completed']);
+export const todoSortColumnSchema = z.enum(['createdAt', 'updatedAt', 'text', 'complete']);
+
+export const todoQuerySchema = z.strictObject({
+  filter: todoFilterSchema,
+  search: z.string().max(500).optional(),
+  sort: z
+    .strictObject({ by: todoSortColumnSchema, direction: z.enum(['asc', 'desc']) })
+    .optional(),
+  skip: z.int().min(0).max(10_000_000),
+  take: z.int().min(1).max(1000),
+});
+
+export const newTodoSchema = z.strictObject({ text: todoText, notes: todoNotes.optional() });
+
+export const todoChangesSchema = z
+  .strictObject({ text: todoText.optional(), complete: z.boolean().optional(), notes: todoNotes.optional() })
+  .refine((c) => Object.keys(c).length > 0, 'Nothing to change');
+
+export const todoUpdateSchema = z.strictObject({ id: recordId, changes: todoChangesSchema });
+export const todoIdSchema = z.strictObject({ id: recordId });
+
+export const conflictFieldSchema = z.enum(['text', 'complete', 'notes']);
+export const conflictResolutionSchema = z.strictObject({
+  issueId: z.int().min(1),
+  resolution: z.discriminatedUnion('choice', [
+    z.strictObject({ choice: z.literal('mine') }),
+    z.strictObject({ choice: z.literal('server') }),
+    z.strictObject({
+      choice: z.literal('fields'),
+      fields: z.strictObject({
+        text: z.enum(['mine', 'server']),
+        complete: z.enum(['mine', 'server']),
+        notes: z.enum(['mine', 'server']),
+      }),
+    }),
+  ]),
+});
+
+export const issueIdSchema = z.strictObject({ issueId: z.int().min(1) });
+export const rejectedRetrySchema = z.strictObject({
+  issueId: z.int().min(1),
+  /** "Edit": change the record before it is sent again. */
+  changes: todoChangesSchema.optional(),
+});
+
+export const backendUrlSchema = z
+  .string()
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'The backend address must be an http:// or https:// URL');
+
+export const settingsPatchSchema = z
+  .strictObject({
+    backendUrl: backendUrlSchema.nullable(),
+    syncIntervalMinutes: z.int().min(SYNC_INTERVAL_LIMITS.minMinutes).max(SYNC_INTERVAL_LIMITS.maxMinutes),
+    conflictPolicy: z.enum(CONFLICT_POLICIES as [string, ...string[]]).transform((p) => p as (typeof CONFLICT_POLICIES)[number]),
+    workOffline: z.boolean(),
+    authToken: z.string().min(1).max(8192).nullable(),
+  })
+  .partial();
+
+export const resetLocalDataSchema = z.strictObject({ discardUnsyncedChanges: z.boolean() });
+
+const noPayload = z.undefined();
+
+// ---------------------------------------------------------------- reply types
+
+export type TodoFilter = z.infer<typeof todoFilterSchema>;
+export type TodoQuery = z.infer<typeof todoQuerySchema>;
+export type NewTodo = z.infer<typeof newTodoSchema>;
+export type TodoChanges = z.infer<typeof todoChangesSchema>;
+export type TodoUpdate = z.infer<typeof todoUpdateSchema>;
+export type ConflictField = z.infer<typeof conflictFieldSchema>;
+export type ConflictResolution = z.infer<typeof conflictResolutionSchema>;
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+/** A todo as the list shows it: the record plus its sync state. */
+export interface TodoListItem extends TodoItem {
+  /** Has local changes not yet on the server. */
+  pending: boolean;
+  /** A conflict or rejection is waiting for the person on this record. */
+  issue: 'conflict' | 'rejected' | null;
+}
+
+export interface TodoCounts {
+  all: number;
+  active: number;
+  completed: number;
+}
+
+export interface TodoPage {
+  items: TodoListItem[];
+  /** Rows matching filter and search, for paging and virtual scrolling. */
+  total: number;
+  counts: TodoCounts;
+}
+
+/** A push conflict or a rejected operation, kept until the person decides. */
+export interface SyncIssue {
+  id: number;
+  kind: 'conflict' | 'rejected';
+  table: string;
+  recordId: string;
+  action: OperationAction;
+  httpStatus: number | null;
+  /** What went wrong, in words a person understands. */
+  message: string;
+  clientRecord: TodoItem | null;
+  serverRecord: TodoItem | null;
+  /** The record as it was before the first local edit: the base of a three-way merge. */
+  baseRecord: TodoItem | null;
+  /** ISO time. */
+  createdAt: string;
+}
+
+export interface UnsyncedExport {
+  suggestedFileName: string;
+  /** Pretty-printed JSON of every pending operation with its record. */
+  json: string;
+  operationCount: number;
+}
+
+export interface DataChanged {
+  tables: string[];
+}
+
+// ---------------------------------------------------------------- the channels
+
+/** A phantom marker that carries a reply type without a runtime value. */
+const reply = <T>() => undefined as unknown as T;
+
+export const ipcChannels = {
+  'todos:query': { request: todoQuerySchema, reply: reply<TodoPage>() },
+  'todos:add': { request: newTodoSchema, reply: reply<TodoItem>() },
+  'todos:update': { request: todoUpdateSchema, reply: reply<TodoItem>() },
+  'todos:remove': { request: todoIdSchema, reply: reply<null>() },
+  'sync:now': { request: noPayload, reply: reply<SyncResult>() },
+  'sync:push': { request: noPayload, reply: reply<SyncResult>() },
+  'sync:pull': { request: noPayload, reply: reply<SyncResult>() },
+  'sync:status': { request: noPayload, reply: reply<SyncStatus>() },
+  'conflicts:list': { request: noPayload, reply: reply<SyncIssue[]>() },
+  'conflicts:resolve': { request: conflictResolutionSchema, reply: reply<null>() },
+  'rejected:list': { request: noPayload, reply: reply<SyncIssue[]>() },
+  'rejected:retry': { request: rejectedRetrySchema, reply: reply<null>() },
+  'rejected:discard': { request: issueIdSchema, reply: reply<null>() },
+  'settings:get': { request: noPayload, reply: reply<SettingsView>() },
+  'settings:set': { request: settingsPatchSchema, reply: reply<SettingsView>() },
+  'data:export-unsynced': { request: noPayload, reply: reply<UnsyncedExport>() },
+  'data:reset': { request: resetLocalDataSchema, reply: reply<null>() },
+} as const;
+
+export type IpcChannel = keyof typeof ipcChannels;
+export const IPC_CHANNELS = Object.keys(ipcChannels) as IpcChannel[];
+
+export type RequestOf<C extends IpcChannel> = z.infer<(typeof ipcChannels)[C]['request']>;
+/** The payload as the renderer writes it (before schema defaults and transforms). */
+export type RequestInputOf<C extends IpcChannel> = z.input<(typeof ipcChannels)[C]['request']>;
+export type ReplyOf<C extends IpcChannel> = (typeof ipcChannels)[C]['reply'];
+
+/** Events main sends to every window. */
+export interface IpcEvents {
+  'sync:status-changed': SyncStatus;
+  'todos:data-changed': DataChanged;
+}
+export type IpcEvent = keyof IpcEvents;
+export const IPC_EVENTS: readonly IpcEvent[] = ['sync:status-changed', 'todos:data-changed'];
+
+// ---------------------------------------------------------------- results and errors
+
+export type IpcErrorCode =
+  | 'invalid-request'
+  | 'forbidden-sender'
+  | 'unknown-channel'
+  | 'not-found'
+  | 'refused'
+  | 'store'
+  | 'sync'
+  | 'internal';
+
+export interface IpcErrorPayload {
+  code: IpcErrorCode;
+  /** A sentence a person understands. */
+  message: string;
+  /** Per-field problems for invalid requests. */
+  issues?: string[];
+}
+
+/**
+ * Every handler replies with a result value, never a thrown error: Electron strips the type
+ * and fields of errors that cross IPC and contextBridge, and the UI needs the code.
+ */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcErrorPayload };
+
+// ---------------------------------------------------------------- the preload API
+
+/** window.todoSync: named methods, each bound to exactly one channel. */
+export const apiMethods = {
+  queryTodos: 'todos:query',
+  addTodo: 'todos:add',
+  updateTodo: 'todos:update',
+  removeTodo: 'todos:remove',
+  syncNow: 'sync:now',
+  push: 'sync:push',
+  pull: 'sync:pull',
+  getStatus: 'sync:status',
+  listConflicts: 'conflicts:list',
+  resolveConflict: 'conflicts:resolve',
+  listRejected: 'rejected:list',
+  retryRejected: 'rejected:retry',
+  discardRejected: 'rejected:discard',
+  getSettings: 'settings:get',
+  setSettings: 'settings:set',
+  exportUnsynced: 'data:export-unsynced',
+  resetLocalData: 'data:reset',
+} as const satisfies Record<string, IpcChannel>;
+
+export const apiEvents = {
+  onStatusChanged: 'sync:status-changed',
+  onDataChanged: 'todos:data-changed',
+} as const satisfies Record<string, IpcEvent>;
+
+type MethodOf<C extends IpcChannel> = [RequestInputOf<C>] extends [undefined]
+  ? () => Promise<IpcResult<ReplyOf<C>>>
+  : (request: RequestInputOf<C>) => Promise<IpcResult<ReplyOf<C>>>;
+
+export type TodoSyncApi = {
+  readonly [M in keyof typeof apiMethods]: MethodOf<(typeof apiMethods)[M]>;
+} & {
+  /** Subscribe; the returned function unsubscribes. */
+  readonly [E in keyof typeof apiEvents]: (
+    listener: (payload: IpcEvents[(typeof apiEvents)[E]]) => void,
+  ) => () => void;
+};
+
+/** The global the preload exposes the API under. */
+export const API_GLOBAL = 'todoSync';

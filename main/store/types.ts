@@ -1,0 +1,212 @@
+/**
+ * The store's public surface. The store module is the only place in the project that
+ * holds SQL text; the sync engine, the services and the benchmark use these methods.
+ * All methods are synchronous (better-sqlite3), so a caller composes atomic batches by
+ * calling them inside `store.transaction(() => …)`.
+ */
+import type { ColumnMap, JsonValue, RecordOf, TableDeclaration } from '../../common/table-schema';
+import type { OperationAction } from '../../common/sync-types';
+
+// ------------------------------------------------------------------ queries
+
+export interface FieldOperators<V> {
+  eq?: V | null;
+  ne?: V | null;
+  lt?: V;
+  le?: V;
+  gt?: V;
+  ge?: V;
+  in?: readonly V[];
+  /** Strings only; case-insensitive on caseInsensitive columns. */
+  contains?: string;
+  /** Strings only; case-insensitive on caseInsensitive columns. */
+  startsWith?: string;
+}
+
+/** `{ complete: false }` or `{ createdAt: { ge: date } }`; all entries are ANDed. */
+export type Where<R> = {
+  [K in keyof R]?: R[K] | null | FieldOperators<NonNullable<R[K]>>;
+} & {
+  /** Any of these groups matches (each group is ANDed inside). */
+  $or?: readonly Where<R>[];
+};
+
+export interface OrderBy<R> {
+  column: keyof R & string;
+  direction?: 'asc' | 'desc';
+}
+
+export interface StoreQuery<R> {
+  where?: Where<R>;
+  orderBy?: readonly OrderBy<R>[];
+  skip?: number;
+  take?: number;
+  /** Also count every row matching `where`, ignoring skip/take. */
+  includeTotal?: boolean;
+  select?: readonly (keyof R & string)[];
+}
+
+export interface QueryResult<R> {
+  items: R[];
+  /** Present when `includeTotal` was asked. */
+  total?: number;
+}
+
+// ------------------------------------------------------------------ data tables
+
+/** Insert input: id is generated when absent; omitted columns take their defaults. */
+export type InsertInput<R> = Partial<R>;
+
+export interface DataTable<R> {
+  readonly declaration: TableDeclaration;
+  lookup(id: string): R | undefined;
+  query(query?: StoreQuery<R>): QueryResult<R>;
+  /** Inserts; throws StoreError('constraint') when the id exists. */
+  insert(record: InsertInput<R>): R;
+  /** Partial update; throws StoreError('not-found') when the id does not exist. */
+  update(id: string, changes: Partial<R>): R;
+  /** Returns whether a row was deleted. */
+  delete(id: string): boolean;
+  /** Inserts or replaces whole rows (the pull path); one prepared statement, no re-read. */
+  upsertMany(records: readonly InsertInput<R>[]): void;
+  deleteMany(ids: readonly string[]): number;
+  count(where?: Where<R>): number;
+  /** Deletes every row matching `where` (all rows when absent); returns how many. */
+  clear(where?: Where<R>): number;
+}
+
+// ------------------------------------------------------------------ sync system tables
+
+/** One queued local change, persisted in the same transaction as the data write. */
+export interface OperationRecord {
+  /** Monotonic: queue order. */
+  id: number;
+  tableName: string;
+  recordId: string;
+  action: OperationAction;
+  /** The record's server version at edit time (sent as If-Match). */
+  version: string | null;
+  /** The record as it was before the first pending edit: the base of a three-way merge. */
+  base: Record<string, JsonValue> | null;
+  /** For deletes: the record as it was when deleted, so it can be restored or exported. */
+  item: Record<string, JsonValue> | null;
+  /** True while a push has this operation in flight: it is never collapsed into. */
+  pushing: boolean;
+  attempts: number;
+  createdAt: Date;
+}
+
+export type NewOperation = Omit<OperationRecord, 'id' | 'pushing' | 'attempts' | 'createdAt'>;
+
+export interface OperationLog {
+  append(op: NewOperation): OperationRecord;
+  get(id: number): OperationRecord | undefined;
+  /** Queue order; optionally one table or one record. */
+  list(filter?: { tableName?: string; recordId?: string }): OperationRecord[];
+  /** The pending operations of one record, in queue order. */
+  forRecord(tableName: string, recordId: string): OperationRecord[];
+  update(id: number, changes: Partial<Omit<OperationRecord, 'id'>>): OperationRecord;
+  remove(id: number): boolean;
+  countByTable(): Record<string, number>;
+  /** Record ids with pending operations, for a table (pull must not overwrite them). */
+  pendingRecordIds(tableName: string): Set<string>;
+  /** Clears the pushing flag on every operation (after a crash mid-push). */
+  resetPushing(): void;
+}
+
+export interface SyncIssueRecord {
+  id: number;
+  operationId: number;
+  kind: 'conflict' | 'rejected';
+  tableName: string;
+  recordId: string;
+  action: OperationAction;
+  httpStatus: number | null;
+  message: string;
+  serverRecord: Record<string, JsonValue> | null;
+  clientRecord: Record<string, JsonValue> | null;
+  baseRecord: Record<string, JsonValue> | null;
+  createdAt: Date;
+}
+
+export type NewSyncIssue = Omit<SyncIssueRecord, 'id' | 'createdAt'>;
+
+/** Push conflicts and errors left for the person; they survive restarts. */
+export interface SyncIssueLog {
+  add(issue: NewSyncIssue): SyncIssueRecord;
+  get(id: number): SyncIssueRecord | undefined;
+  list(filter?: { kind?: 'conflict' | 'rejected'; tableName?: string }): SyncIssueRecord[];
+  forOperation(operationId: number): SyncIssueRecord | undefined;
+  remove(id: number): boolean;
+  removeForOperation(operationId: number): number;
+  count(filter?: { kind?: 'conflict' | 'rejected' }): number;
+}
+
+/** Incremental pull state per (table, queryId). */
+export interface PullWatermark {
+  tableName: string;
+  queryId: string;
+  /** Highest updatedAt applied so far. */
+  updatedAt: Date;
+  /** Ids (with their versions) already applied at exactly `updatedAt`: skipped on the next page. */
+  seenAtWatermark: Record<string, string>;
+}
+
+export interface WatermarkStore {
+  get(tableName: string, queryId: string): PullWatermark | undefined;
+  set(watermark: PullWatermark): void;
+  /** Clears every watermark of a table (purge); returns how many. */
+  clearTable(tableName: string): number;
+}
+
+/** Small JSON values: installation id, settings, window state. */
+export interface KeyValueStore {
+  get(key: string): JsonValue | undefined;
+  set(key: string, value: JsonValue): void;
+  delete(key: string): boolean;
+}
+
+// ------------------------------------------------------------------ the store
+
+export interface StoreNotice {
+  kind: 'recovered-from-corruption';
+  /** Where the unreadable file was moved; it is kept, never deleted. */
+  preservedAt: string;
+  message: string;
+}
+
+export interface Store {
+  readonly path: string;
+  /** Set when opening had to do something the person should hear about. */
+  readonly notice: StoreNotice | null;
+  /** Declares (creating or migrating) a table at run time; idempotent. */
+  defineTable<C extends ColumnMap>(declaration: TableDeclaration<C>): DataTable<RecordOf<TableDeclaration<C>>>;
+  table<C extends ColumnMap>(declaration: TableDeclaration<C>): DataTable<RecordOf<TableDeclaration<C>>>;
+  /** Runs `fn` atomically; nested calls become savepoints. A throw rolls everything back. */
+  transaction<T>(fn: () => T): T;
+  readonly operations: OperationLog;
+  readonly syncIssues: SyncIssueLog;
+  readonly watermarks: WatermarkStore;
+  readonly keyValues: KeyValueStore;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  /** The database file; the app passes a file in its user-data folder. */
+  path: string;
+  tables: readonly TableDeclaration[];
+}
+
+export type StoreErrorCode =
+  | 'invalid-query'
+  | 'invalid-value'
+  | 'unknown-table'
+  | 'not-found'
+  | 'constraint'
+  | 'newer-schema'
+  | 'corrupt'
+  | 'locked'
+  | 'read-only'
+  | 'io';
+
+export type { ColumnMap, RecordOf, TableDeclaration };

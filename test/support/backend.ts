@@ -1,0 +1,83 @@
+/**
+ * Starts the real azure-mobile-apps backend (scripts/backend.ts) for a test: its own process,
+ * 127.0.0.1, a free port and a fresh SQLite file. Mocks of the server are not used in sync tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface TestBackend {
+  url: string;
+  port: number;
+  dataDir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface TestBackendOptions {
+  /** The server refuses (400) items whose text contains this. */
+  rejectText?: string;
+  /** The server's default page size when a request has no $top. */
+  pageSize?: number;
+  /** Reuse a data folder (e.g. to restart a server on the same database). */
+  dataDir?: string;
+  startTimeoutMs?: number;
+}
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const backendScript = path.join(repoRoot, 'scripts', 'backend.ts');
+
+export async function startTestBackend(options: TestBackendOptions = {}): Promise<TestBackend> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'todo-sync-backend-'));
+  const args = ['--import', 'tsx', backendScript, '--port', '0', '--data-dir', dataDir];
+  if (options.rejectText) args.push('--reject-text', options.rejectText);
+  if (options.pageSize) args.push('--page-size', String(options.pageSize));
+
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, TODO_BACKEND_EXIT_WITH_PARENT: '1' },
+  });
+
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`The test backend did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`));
+    }, options.startTimeoutMs ?? 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /Backend listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The test backend exited with code ${code}:\n${output}`));
+    });
+  });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dataDir,
+    process: child,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }).then(() => {
+        if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      });
+      return stopped;
+    },
+  };
+}
