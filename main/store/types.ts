@@ -4,7 +4,7 @@
  * All methods are synchronous (better-sqlite3), so a caller composes atomic batches by
  * calling them inside `store.transaction(() => …)`.
  */
-import type { ColumnMap, JsonValue, RecordOf, TableDeclaration } from '../../common/table-schema';
+import type { ColumnMap, JsonValue, RecordOf, SystemColumns, TableDeclaration } from '../../common/table-schema';
 import type { OperationAction } from '../../common/sync-types';
 
 // ------------------------------------------------------------------ queries
@@ -182,6 +182,10 @@ export interface Store {
   /** Declares (creating or migrating) a table at run time; idempotent. */
   defineTable<C extends ColumnMap>(declaration: TableDeclaration<C>): DataTable<RecordOf<TableDeclaration<C>>>;
   table<C extends ColumnMap>(declaration: TableDeclaration<C>): DataTable<RecordOf<TableDeclaration<C>>>;
+  /** The table declared under `name`, untyped (the sync engine works on any table); throws 'unknown-table'. */
+  tableByName(name: string): DataTable<SystemColumns & Record<string, unknown>>;
+  /** Every declared table. */
+  readonly declarations: readonly TableDeclaration[];
   /** Runs `fn` atomically; nested calls become savepoints. A throw rolls everything back. */
   transaction<T>(fn: () => T): T;
   readonly operations: OperationLog;
