@@ -263,3 +263,8 @@ export type TodoSyncApi = {
 
 /** The global the preload exposes the API under. */
 export const API_GLOBAL = 'todoSync';
+
+/** What main implements: one async handler per channel, given an already-validated request. */
+export type IpcHandlers = {
+  readonly [C in IpcChannel]: (request: RequestOf<C>) => Promise<ReplyOf<C>>;
+};
