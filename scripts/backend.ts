@@ -100,6 +100,14 @@ if (process.env.TODO_BACKEND_EXIT_WITH_PARENT === '1') {
   process.stdin.on('end', shutdown);
   process.stdin.resume();
 }
+// `npm run backend` runs us under a shell; npm forwards SIGTERM to that shell, which dies without
+// passing it on. Being re-parented means whoever started us is gone, so stop too.
+const launcherPid = process.ppid;
+if (launcherPid > 1) {
+  setInterval(() => {
+    if (process.ppid !== launcherPid) shutdown();
+  }, 500).unref();
+}
 
 mobile.tables.initialize().then(
   () => {
