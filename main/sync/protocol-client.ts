@@ -1,0 +1,319 @@
+/**
+ * The table protocol of Azure Mobile Apps (ZUMO-API-VERSION 2.0.0) over fetch. This is the
+ * only module of the project that performs HTTP: everything else asks it for records and
+ * gets typed errors back (see errors.ts), never a raw Response.
+ */
+import {
+  BadResponseError,
+  NetworkError,
+  SyncHttpError,
+  SyncUsageError,
+  TimeoutError,
+  UnauthorizedError,
+  type RequestSummary,
+} from './errors';
+import { adoptServerRecord, toWireItem, type ServerRecord } from './records';
+
+export const ZUMO_API_VERSION = '2.0.0';
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** The server refuses a larger $top with 400. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** What a diagnostics or test observer sees of a request. The auth token is never included. */
+export interface ObservedRequest {
+  method: string;
+  path: string;
+  /** The version sent as If-Match, without quotes. */
+  ifMatch: string | undefined;
+  body: Record<string, unknown> | undefined;
+}
+
+export interface ProtocolClientOptions {
+  /** Read on every request, so a changed setting applies to the next one. */
+  baseUrl: () => string;
+  installationId: () => string;
+  /** Sent as X-ZUMO-AUTH when it returns a token. */
+  authToken?: () => string | null;
+  timeoutMs?: number;
+  /** Called synchronously just before each request is sent. */
+  onRequest?: (request: ObservedRequest) => void;
+}
+
+export interface ODataQuery {
+  filter?: string;
+  orderBy?: string;
+  top?: number;
+  skip?: number;
+  select?: readonly string[];
+  /** Sends `__includeDeleted=true`; the parameter is omitted otherwise, as any value includes deleted rows. */
+  includeDeleted?: boolean;
+  /** `$inlinecount=allpages`: the server also counts every matching row. */
+  inlineCount?: boolean;
+}
+
+export interface Page {
+  items: ServerRecord[];
+  /** Present when `inlineCount` was asked. */
+  count?: number;
+}
+
+export interface RequestControl {
+  signal?: AbortSignal;
+}
+
+interface RawResponse {
+  status: number;
+  etag: string | null;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: unknown;
+  request: RequestSummary;
+}
+
+/** `"abc"`, `W/"abc"` → `abc`. */
+export function versionFromEtag(etag: string | null): string | undefined {
+  if (!etag) return undefined;
+  const match = /^(?:W\/)?"(.*)"$/.exec(etag.trim());
+  const version = match ? match[1] : etag.trim();
+  return version ? version : undefined;
+}
+
+function quoted(version: string): string {
+  return `"${version.replace(/"/g, '\\"')}"`;
+}
+
+export class ProtocolClient {
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: ProtocolClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  /** POST with the client-generated id. A duplicate id is a 409 whose body is *our* item. */
+  async insert(
+    table: string,
+    item: Record<string, unknown>,
+    control?: RequestControl,
+  ): Promise<ServerRecord> {
+    const response = await this.send('POST', this.tablePath(table), { body: toWireItem(item), control });
+    return this.expectRecord(response, 201, true);
+  }
+
+  /** PATCH with If-Match; a stale version is a 412 carrying the server's record. */
+  async update(
+    table: string,
+    id: string,
+    changes: Record<string, unknown>,
+    version: string | null,
+    control?: RequestControl,
+  ): Promise<ServerRecord> {
+    const body = toWireItem(changes);
+    body.id = id;
+    const response = await this.send('PATCH', this.recordPath(table, id), {
+      body,
+      ifMatch: version,
+      control,
+    });
+    return this.expectRecord(response, 200, true);
+  }
+
+  /** DELETE with If-Match. With soft delete the server answers 200 with the deleted record. */
+  async delete(
+    table: string,
+    id: string,
+    version: string | null,
+    control?: RequestControl,
+  ): Promise<ServerRecord> {
+    const response = await this.send('DELETE', this.recordPath(table, id), { ifMatch: version, control });
+    return this.expectRecord(response, 200, true);
+  }
+
+  /** Restores a soft-deleted record (POST to the record's own URL). */
+  async undelete(
+    table: string,
+    id: string,
+    version: string | null,
+    control?: RequestControl,
+  ): Promise<ServerRecord> {
+    const response = await this.send('POST', this.recordPath(table, id), { ifMatch: version, control });
+    return this.expectRecord(response, 201, true, 200);
+  }
+
+  /** The live record, or null when it does not exist or is soft-deleted (the server says 404 for both). */
+  async lookup(table: string, id: string, control?: RequestControl): Promise<ServerRecord | null> {
+    const response = await this.send('GET', this.recordPath(table, id), { control });
+    if (response.status === 404) return null;
+    return this.expectRecord(response, 200, false);
+  }
+
+  /** The record in any state, soft-deleted included (a by-id GET cannot show deleted rows). */
+  async lookupIncludingDeleted(
+    table: string,
+    id: string,
+    control?: RequestControl,
+  ): Promise<ServerRecord | null> {
+    const page = await this.readPage(
+      table,
+      { filter: `id eq ${odataString(id)}`, top: 1, includeDeleted: true },
+      control,
+    );
+    return page.items[0] ?? null;
+  }
+
+  async readPage(table: string, query: ODataQuery, control?: RequestControl): Promise<Page> {
+    const params = new URLSearchParams();
+    if (query.filter) params.set('$filter', query.filter);
+    if (query.orderBy) params.set('$orderby', query.orderBy);
+    if (query.top !== undefined) params.set('$top', String(query.top));
+    if (query.skip) params.set('$skip', String(query.skip));
+    if (query.select?.length) params.set('$select', query.select.join(','));
+    if (query.inlineCount) params.set('$inlinecount', 'allpages');
+    if (query.includeDeleted) params.set('__includeDeleted', 'true');
+    const search = params.toString();
+    const path = this.tablePath(table) + (search ? `?${search}` : '');
+    const response = await this.send('GET', path, { control });
+    if (response.status !== 200) throw this.httpError(response);
+
+    let rows: unknown = response.body;
+    let count: number | undefined;
+    if (query.inlineCount && typeof rows === 'object' && rows !== null && !Array.isArray(rows)) {
+      const wrapped = rows as { results?: unknown; count?: unknown };
+      rows = wrapped.results;
+      if (typeof wrapped.count === 'number') count = wrapped.count;
+    }
+    if (!Array.isArray(rows))
+      throw new BadResponseError(response.request, 200, 'a list of records was expected');
+    const items: ServerRecord[] = new Array<ServerRecord>(rows.length);
+    for (let index = 0; index < rows.length; index++) {
+      const record = adoptServerRecord(rows[index]);
+      if (!record) throw new BadResponseError(response.request, 200, `row ${index} has no id or version`);
+      items[index] = record;
+    }
+    return count === undefined ? { items } : { items, count };
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private absoluteUrl(path: string): string {
+    const base = this.options.baseUrl().trim().replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(base + path);
+    } catch {
+      throw new SyncUsageError(`The backend address "${base}" is not a valid URL.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new SyncUsageError(`The backend address must start with http:// or https:// (got "${base}").`);
+    }
+    return url.href;
+  }
+
+  private tablePath(table: string): string {
+    return `/tables/${encodeURIComponent(table)}`;
+  }
+
+  private recordPath(table: string, id: string): string {
+    return `${this.tablePath(table)}/${encodeURIComponent(id)}`;
+  }
+
+  private expectRecord(
+    response: RawResponse,
+    expected: number,
+    etagRequired: boolean,
+    alsoOk?: number,
+  ): ServerRecord {
+    if (response.status !== expected && response.status !== alsoOk) throw this.httpError(response);
+    const version = versionFromEtag(response.etag);
+    if (etagRequired && version === undefined) {
+      throw new BadResponseError(response.request, response.status, 'the record came without its ETag');
+    }
+    const record = adoptServerRecord(response.body, version);
+    if (!record)
+      throw new BadResponseError(response.request, response.status, 'the record has no id or version');
+    return record;
+  }
+
+  private httpError(response: RawResponse): Error {
+    const { status, body, request } = response;
+    if (status === 401) return new UnauthorizedError(request);
+    // A 412 carries the current record and its ETag; a 409 on an update carries the record
+    // with its version in the body; a 409 on an insert echoes our own item (no version).
+    let serverRecord: ServerRecord | undefined;
+    if (status === 412) serverRecord = adoptServerRecord(body, versionFromEtag(response.etag));
+    else if (status === 409) serverRecord = adoptServerRecord(body);
+    const serverMessage =
+      typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string'
+        ? (body as { error: string }).error
+        : typeof body === 'string' && body.length > 0 && body.length < 300
+          ? body
+          : undefined;
+    const message =
+      status === 409 || status === 412
+        ? 'This item was changed on the server since it was last synced.'
+        : status === 404
+          ? 'This item no longer exists on the server.'
+          : `The server refused the request (${status})${serverMessage ? `: ${serverMessage}` : '.'}`;
+    return new SyncHttpError(status, message, { body, serverRecord, request });
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    options: {
+      body?: Record<string, unknown>;
+      ifMatch?: string | null;
+      control?: RequestControl | undefined;
+    },
+  ): Promise<RawResponse> {
+    const request: RequestSummary = { method, path };
+    const url = this.absoluteUrl(path);
+    const headers: Record<string, string> = {
+      'ZUMO-API-VERSION': ZUMO_API_VERSION,
+      'X-ZUMO-INSTALLATION-ID': this.options.installationId(),
+      Accept: 'application/json',
+    };
+    const token = this.options.authToken?.();
+    if (token) headers['X-ZUMO-AUTH'] = token;
+    if (options.ifMatch) headers['If-Match'] = quoted(options.ifMatch);
+    let payload: string | undefined;
+    if (options.body) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(options.body);
+    }
+    this.options.onRequest?.({ method, path, ifMatch: options.ifMatch ?? undefined, body: options.body });
+
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = options.control?.signal ? AbortSignal.any([timeout, options.control.signal]) : timeout;
+    let status: number;
+    let etag: string | null;
+    let text: string;
+    try {
+      const response = await fetch(url, { method, headers, body: payload, signal });
+      status = response.status;
+      etag = response.headers.get('etag');
+      text = await response.text();
+    } catch (error) {
+      if (timeout.aborted) throw new TimeoutError(request, this.timeoutMs);
+      if (options.control?.signal?.aborted) throw options.control.signal.reason ?? error;
+      throw new NetworkError(request, error);
+    }
+    if (status === 401) return { status, etag, body: undefined, request };
+    let body: unknown;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Error pages of proxies are HTML: keep them as text for the error, but a success
+        // that is not JSON breaks the protocol.
+        if (status >= 200 && status < 300)
+          throw new BadResponseError(request, status, 'the body is not JSON');
+        body = text;
+      }
+    }
+    return { status, etag, body, request };
+  }
+}
+
+/** An OData string literal. */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
