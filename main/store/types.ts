@@ -4,7 +4,13 @@
  * All methods are synchronous (better-sqlite3), so a caller composes atomic batches by
  * calling them inside `store.transaction(() => …)`.
  */
-import type { ColumnMap, JsonValue, RecordOf, SystemColumns, TableDeclaration } from '../../common/table-schema';
+import type {
+  ColumnMap,
+  JsonValue,
+  RecordOf,
+  SystemColumns,
+  TableDeclaration,
+} from '../../common/table-schema';
 import type { OperationAction } from '../../common/sync-types';
 
 // ------------------------------------------------------------------ queries
@@ -180,7 +186,9 @@ export interface Store {
   /** Set when opening had to do something the person should hear about. */
   readonly notice: StoreNotice | null;
   /** Declares (creating or migrating) a table at run time; idempotent. */
-  defineTable<C extends ColumnMap>(declaration: TableDeclaration<C>): DataTable<RecordOf<TableDeclaration<C>>>;
+  defineTable<C extends ColumnMap>(
+    declaration: TableDeclaration<C>,
+  ): DataTable<RecordOf<TableDeclaration<C>>>;
   table<C extends ColumnMap>(declaration: TableDeclaration<C>): DataTable<RecordOf<TableDeclaration<C>>>;
   /** The table declared under `name`, untyped (the sync engine works on any table); throws 'unknown-table'. */
   tableByName(name: string): DataTable<SystemColumns & Record<string, unknown>>;
@@ -199,6 +207,8 @@ export interface OpenStoreOptions {
   /** The database file; the app passes a file in its user-data folder. */
   path: string;
   tables: readonly TableDeclaration[];
+  /** How long a write waits for another connection's lock before StoreError('locked'); 5000 by default. */
+  busyTimeoutMs?: number;
 }
 
 export type StoreErrorCode =

@@ -1,0 +1,86 @@
+/**
+ * One better-sqlite3 connection with a prepared-statement cache: compiling SQL on every call is
+ * what makes a thin layer over SQLite slow, so statements are kept by their SQL text.
+ */
+import type Database from 'better-sqlite3';
+import type { SqlValue } from './codec';
+import { translateSqliteError } from './errors';
+
+type Statement = Database.Statement<unknown[], unknown>;
+type StatementMode = 'run' | 'rows' | 'raw' | 'pluck';
+
+const STATEMENT_CACHE_LIMIT = 500;
+
+export class Connection {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly db: Database.Database) {}
+
+  private prepare(sql: string, mode: StatementMode): Statement {
+    const key = `${mode}\u0000${sql}`;
+    const cached = this.statements.get(key);
+    if (cached) return cached;
+    const statement = this.db.prepare<unknown[], unknown>(sql);
+    if (mode === 'raw') statement.raw(true);
+    if (mode === 'pluck') statement.pluck(true);
+    if (this.statements.size >= STATEMENT_CACHE_LIMIT) {
+      // Query shapes are few in practice; a full cache means something generates SQL per call.
+      const oldest = this.statements.keys().next().value;
+      if (oldest !== undefined) this.statements.delete(oldest);
+    }
+    this.statements.set(key, statement);
+    return statement;
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Database.RunResult {
+    return this.prepare(sql, 'run').run(...params);
+  }
+
+  /** Rows as arrays, in SELECT order. */
+  rawRows(sql: string, params: readonly SqlValue[] = []): unknown[][] {
+    return this.prepare(sql, 'raw').all(...params) as unknown[][];
+  }
+
+  rawRow(sql: string, params: readonly SqlValue[] = []): unknown[] | undefined {
+    return this.prepare(sql, 'raw').get(...params) as unknown[] | undefined;
+  }
+
+  rows(sql: string, params: readonly SqlValue[] = []): Record<string, unknown>[] {
+    return this.prepare(sql, 'rows').all(...params) as Record<string, unknown>[];
+  }
+
+  row(sql: string, params: readonly SqlValue[] = []): Record<string, unknown> | undefined {
+    return this.prepare(sql, 'rows').get(...params) as Record<string, unknown> | undefined;
+  }
+
+  value(sql: string, params: readonly SqlValue[] = []): unknown {
+    return this.prepare(sql, 'pluck').get(...params);
+  }
+
+  /** The statement itself, for hot loops that bind many rows. */
+  statement(sql: string): Statement {
+    return this.prepare(sql, 'run');
+  }
+
+  /**
+   * Runs `fn` in one transaction (BEGIN IMMEDIATE, so a second process cannot make it fail
+   * half-way with SQLITE_BUSY on its first write); inside another transaction it becomes a
+   * savepoint. A throw rolls back and is rethrown.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  /** Runs `fn`, turning SQLite errors into StoreErrors that say what `context` was doing. */
+  guard<T>(context: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw translateSqliteError(error, context);
+    }
+  }
+}

@@ -1,0 +1,495 @@
+/**
+ * The sync engine's bookkeeping, kept in the same database as the data so a data write and its
+ * operation-log entry commit in one transaction.
+ */
+import type { JsonValue } from '../../common/table-schema';
+import type { OperationAction } from '../../common/sync-types';
+import { assertJsonValue, isPlainObject, isWellFormedText, type SqlValue } from './codec';
+import type { Connection } from './connection';
+import { StoreError } from './errors';
+import { SYSTEM_TABLES } from './schema';
+import type {
+  KeyValueStore,
+  NewOperation,
+  NewSyncIssue,
+  OperationLog,
+  OperationRecord,
+  PullWatermark,
+  SyncIssueLog,
+  SyncIssueRecord,
+  WatermarkStore,
+} from './types';
+
+const ACTIONS: ReadonlySet<string> = new Set<OperationAction>(['insert', 'update', 'delete']);
+
+function checkText(value: unknown, label: string): string {
+  if (typeof value !== 'string' || value === '' || !isWellFormedText(value)) {
+    throw new StoreError('invalid-value', `${label} must be non-empty text.`);
+  }
+  return value;
+}
+
+function checkNullableText(value: unknown, label: string): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !isWellFormedText(value))
+    throw new StoreError('invalid-value', `${label} must be text or null.`);
+  return value;
+}
+
+function checkAction(value: unknown, label: string): OperationAction {
+  if (typeof value !== 'string' || !ACTIONS.has(value)) {
+    throw new StoreError('invalid-value', `${label} must be insert, update or delete.`);
+  }
+  return value as OperationAction;
+}
+
+function checkCount(value: unknown, label: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new StoreError('invalid-value', `${label} must be a whole number of zero or more.`);
+  }
+  return value;
+}
+
+function checkId(value: unknown, label: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new StoreError('invalid-value', `${label} must be a whole number.`);
+  }
+  return value;
+}
+
+function checkDate(value: unknown, label: string): number {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new StoreError('invalid-value', `${label} must be a valid Date.`);
+  }
+  return value.getTime();
+}
+
+/** A record snapshot (JSON object) or null, as TEXT. */
+function encodeSnapshot(value: unknown, label: string): string | null {
+  if (value === null) return null;
+  if (!isPlainObject(value)) throw new StoreError('invalid-value', `${label} must be a JSON object or null.`);
+  assertJsonValue(value, label);
+  return JSON.stringify(value);
+}
+
+function decodeSnapshot(text: unknown): Record<string, JsonValue> | null {
+  return typeof text === 'string' ? (JSON.parse(text) as Record<string, JsonValue>) : null;
+}
+
+function assertKnownKeys(
+  value: unknown,
+  allowed: ReadonlySet<string>,
+  label: string,
+): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new StoreError('invalid-value', `${label} must be an object.`);
+  for (const key of Object.keys(value)) {
+    if (!allowed.has(key)) throw new StoreError('invalid-value', `${label} has no field "${key}".`);
+  }
+  return value;
+}
+
+// ------------------------------------------------------------------ operations
+
+const OPERATION_COLUMNS =
+  '"id", "tableName", "recordId", "action", "version", "base", "item", "pushing", "attempts", "createdAt"';
+
+function decodeOperation(row: Record<string, unknown>): OperationRecord {
+  return {
+    id: row.id as number,
+    tableName: row.tableName as string,
+    recordId: row.recordId as string,
+    action: row.action as OperationAction,
+    version: (row.version as string | null) ?? null,
+    base: decodeSnapshot(row.base),
+    item: decodeSnapshot(row.item),
+    pushing: row.pushing !== 0,
+    attempts: row.attempts as number,
+    createdAt: new Date(row.createdAt as number),
+  };
+}
+
+const NEW_OPERATION_KEYS: ReadonlySet<string> = new Set([
+  'tableName',
+  'recordId',
+  'action',
+  'version',
+  'base',
+  'item',
+]);
+const OPERATION_UPDATE_KEYS: ReadonlySet<string> = new Set([
+  ...NEW_OPERATION_KEYS,
+  'pushing',
+  'attempts',
+  'createdAt',
+]);
+
+/** Encoders for each updatable field, in a fixed order so equal change sets share one SQL text. */
+const OPERATION_FIELD_ENCODERS: readonly [string, (value: unknown) => SqlValue][] = [
+  ['tableName', (value) => checkText(value, 'Operation tableName')],
+  ['recordId', (value) => checkText(value, 'Operation recordId')],
+  ['action', (value) => checkAction(value, 'Operation action')],
+  ['version', (value) => checkNullableText(value, 'Operation version')],
+  ['base', (value) => encodeSnapshot(value, 'Operation base')],
+  ['item', (value) => encodeSnapshot(value, 'Operation item')],
+  [
+    'pushing',
+    (value) => {
+      if (typeof value !== 'boolean')
+        throw new StoreError('invalid-value', 'Operation pushing must be true or false.');
+      return value ? 1 : 0;
+    },
+  ],
+  ['attempts', (value) => checkCount(value, 'Operation attempts')],
+  ['createdAt', (value) => checkDate(value, 'Operation createdAt')],
+];
+
+export function createOperationLog(connection: Connection): OperationLog {
+  const table = SYSTEM_TABLES.operations;
+  const guard = <T>(action: string, fn: () => T): T =>
+    connection.guard(`${action} of the operation queue`, fn);
+  const get = (id: number): OperationRecord | undefined => {
+    const row = guard('Reading', () =>
+      connection.row(`SELECT ${OPERATION_COLUMNS} FROM ${table} WHERE "id" = ?`, [id]),
+    );
+    return row ? decodeOperation(row) : undefined;
+  };
+  return {
+    append(op: NewOperation): OperationRecord {
+      const checked = assertKnownKeys(op, NEW_OPERATION_KEYS, 'A new operation');
+      const params: SqlValue[] = [
+        checkText(checked.tableName, 'Operation tableName'),
+        checkText(checked.recordId, 'Operation recordId'),
+        checkAction(checked.action, 'Operation action'),
+        checkNullableText(checked.version ?? null, 'Operation version'),
+        encodeSnapshot(checked.base ?? null, 'Operation base'),
+        encodeSnapshot(checked.item ?? null, 'Operation item'),
+        Date.now(),
+      ];
+      const row = guard('Appending to', () =>
+        connection.row(
+          `INSERT INTO ${table} ("tableName", "recordId", "action", "version", "base", "item", "createdAt")
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${OPERATION_COLUMNS}`,
+          params,
+        ),
+      );
+      return decodeOperation(row as Record<string, unknown>);
+    },
+    get(id) {
+      return get(checkId(id, 'An operation id'));
+    },
+    list(filter = {}) {
+      const checked = assertKnownKeys(filter, new Set(['tableName', 'recordId']), 'An operation filter');
+      const conditions: string[] = [];
+      const params: SqlValue[] = [];
+      if (checked.tableName !== undefined) {
+        conditions.push('"tableName" = ?');
+        params.push(checkText(checked.tableName, 'The tableName filter'));
+      }
+      if (checked.recordId !== undefined) {
+        conditions.push('"recordId" = ?');
+        params.push(checkText(checked.recordId, 'The recordId filter'));
+      }
+      const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+      return guard('Reading', () =>
+        connection
+          .rows(`SELECT ${OPERATION_COLUMNS} FROM ${table}${where} ORDER BY "id"`, params)
+          .map(decodeOperation),
+      );
+    },
+    forRecord(tableName, recordId) {
+      return this.list({ tableName, recordId });
+    },
+    update(id, changes) {
+      const key = checkId(id, 'An operation id');
+      const checked = assertKnownKeys(changes, OPERATION_UPDATE_KEYS, 'Operation changes');
+      const assignments: string[] = [];
+      const params: SqlValue[] = [];
+      for (const [field, encode] of OPERATION_FIELD_ENCODERS) {
+        const value = checked[field];
+        if (value === undefined) continue;
+        assignments.push(`"${field}" = ?`);
+        params.push(encode(value));
+      }
+      if (assignments.length === 0) {
+        const current = get(key);
+        if (!current) throw new StoreError('not-found', `Operation ${key} is no longer queued.`);
+        return current;
+      }
+      params.push(key);
+      const row = guard('Updating', () =>
+        connection.row(
+          `UPDATE ${table} SET ${assignments.join(', ')} WHERE "id" = ? RETURNING ${OPERATION_COLUMNS}`,
+          params,
+        ),
+      );
+      if (!row) throw new StoreError('not-found', `Operation ${key} is no longer queued.`);
+      return decodeOperation(row);
+    },
+    remove(id) {
+      const key = checkId(id, 'An operation id');
+      return guard(
+        'Removing from',
+        () => connection.run(`DELETE FROM ${table} WHERE "id" = ?`, [key]).changes > 0,
+      );
+    },
+    countByTable() {
+      const rows = guard('Counting', () =>
+        connection.rows(`SELECT "tableName", count(*) AS "count" FROM ${table} GROUP BY "tableName"`),
+      );
+      const counts: Record<string, number> = {};
+      for (const row of rows) counts[row.tableName as string] = row.count as number;
+      return counts;
+    },
+    pendingRecordIds(tableName) {
+      const name = checkText(tableName, 'A table name');
+      const rows = guard('Reading', () =>
+        connection.rawRows(`SELECT DISTINCT "recordId" FROM ${table} WHERE "tableName" = ?`, [name]),
+      );
+      return new Set(rows.map((row) => row[0] as string));
+    },
+    resetPushing() {
+      guard('Resetting', () => connection.run(`UPDATE ${table} SET "pushing" = 0 WHERE "pushing" <> 0`));
+    },
+  };
+}
+
+// ------------------------------------------------------------------ sync issues
+
+const ISSUE_COLUMNS =
+  '"id", "operationId", "kind", "tableName", "recordId", "action", "httpStatus", "message", "serverRecord", "clientRecord", "baseRecord", "createdAt"';
+const ISSUE_KINDS: ReadonlySet<string> = new Set(['conflict', 'rejected']);
+const NEW_ISSUE_KEYS: ReadonlySet<string> = new Set([
+  'operationId',
+  'kind',
+  'tableName',
+  'recordId',
+  'action',
+  'httpStatus',
+  'message',
+  'serverRecord',
+  'clientRecord',
+  'baseRecord',
+]);
+
+function checkIssueKind(value: unknown): 'conflict' | 'rejected' {
+  if (typeof value !== 'string' || !ISSUE_KINDS.has(value)) {
+    throw new StoreError('invalid-value', 'A sync issue kind must be conflict or rejected.');
+  }
+  return value as 'conflict' | 'rejected';
+}
+
+function decodeIssue(row: Record<string, unknown>): SyncIssueRecord {
+  return {
+    id: row.id as number,
+    operationId: row.operationId as number,
+    kind: row.kind as 'conflict' | 'rejected',
+    tableName: row.tableName as string,
+    recordId: row.recordId as string,
+    action: row.action as OperationAction,
+    httpStatus: (row.httpStatus as number | null) ?? null,
+    message: row.message as string,
+    serverRecord: decodeSnapshot(row.serverRecord),
+    clientRecord: decodeSnapshot(row.clientRecord),
+    baseRecord: decodeSnapshot(row.baseRecord),
+    createdAt: new Date(row.createdAt as number),
+  };
+}
+
+export function createSyncIssueLog(connection: Connection): SyncIssueLog {
+  const table = SYSTEM_TABLES.syncIssues;
+  const guard = <T>(action: string, fn: () => T): T => connection.guard(`${action} sync issues`, fn);
+  return {
+    add(issue: NewSyncIssue) {
+      const checked = assertKnownKeys(issue, NEW_ISSUE_KEYS, 'A sync issue');
+      const httpStatus = checked.httpStatus ?? null;
+      if (httpStatus !== null && (typeof httpStatus !== 'number' || !Number.isSafeInteger(httpStatus))) {
+        throw new StoreError('invalid-value', 'A sync issue httpStatus must be a whole number or null.');
+      }
+      if (typeof checked.message !== 'string' || !isWellFormedText(checked.message)) {
+        throw new StoreError('invalid-value', 'A sync issue message must be text.');
+      }
+      const params: SqlValue[] = [
+        checkId(checked.operationId, 'A sync issue operationId'),
+        checkIssueKind(checked.kind),
+        checkText(checked.tableName, 'A sync issue tableName'),
+        checkText(checked.recordId, 'A sync issue recordId'),
+        checkAction(checked.action, 'A sync issue action'),
+        httpStatus,
+        checked.message,
+        encodeSnapshot(checked.serverRecord ?? null, 'A sync issue serverRecord'),
+        encodeSnapshot(checked.clientRecord ?? null, 'A sync issue clientRecord'),
+        encodeSnapshot(checked.baseRecord ?? null, 'A sync issue baseRecord'),
+        Date.now(),
+      ];
+      const row = guard('Saving', () =>
+        connection.row(
+          `INSERT INTO ${table} ("operationId", "kind", "tableName", "recordId", "action", "httpStatus", "message",
+             "serverRecord", "clientRecord", "baseRecord", "createdAt")
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${ISSUE_COLUMNS}`,
+          params,
+        ),
+      );
+      return decodeIssue(row as Record<string, unknown>);
+    },
+    get(id) {
+      const key = checkId(id, 'A sync issue id');
+      const row = guard('Reading', () =>
+        connection.row(`SELECT ${ISSUE_COLUMNS} FROM ${table} WHERE "id" = ?`, [key]),
+      );
+      return row ? decodeIssue(row) : undefined;
+    },
+    list(filter = {}) {
+      const checked = assertKnownKeys(filter, new Set(['kind', 'tableName']), 'A sync issue filter');
+      const conditions: string[] = [];
+      const params: SqlValue[] = [];
+      if (checked.kind !== undefined) {
+        conditions.push('"kind" = ?');
+        params.push(checkIssueKind(checked.kind));
+      }
+      if (checked.tableName !== undefined) {
+        conditions.push('"tableName" = ?');
+        params.push(checkText(checked.tableName, 'The tableName filter'));
+      }
+      const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+      return guard('Reading', () =>
+        connection
+          .rows(`SELECT ${ISSUE_COLUMNS} FROM ${table}${where} ORDER BY "id"`, params)
+          .map(decodeIssue),
+      );
+    },
+    forOperation(operationId) {
+      const key = checkId(operationId, 'An operation id');
+      const row = guard('Reading', () =>
+        connection.row(
+          `SELECT ${ISSUE_COLUMNS} FROM ${table} WHERE "operationId" = ? ORDER BY "id" DESC LIMIT 1`,
+          [key],
+        ),
+      );
+      return row ? decodeIssue(row) : undefined;
+    },
+    remove(id) {
+      const key = checkId(id, 'A sync issue id');
+      return guard(
+        'Removing',
+        () => connection.run(`DELETE FROM ${table} WHERE "id" = ?`, [key]).changes > 0,
+      );
+    },
+    removeForOperation(operationId) {
+      const key = checkId(operationId, 'An operation id');
+      return guard(
+        'Removing',
+        () => connection.run(`DELETE FROM ${table} WHERE "operationId" = ?`, [key]).changes,
+      );
+    },
+    count(filter = {}) {
+      const checked = assertKnownKeys(filter, new Set(['kind']), 'A sync issue filter');
+      if (checked.kind === undefined) {
+        return guard('Counting', () => connection.value(`SELECT count(*) FROM ${table}`) as number);
+      }
+      const kind = checkIssueKind(checked.kind);
+      return guard(
+        'Counting',
+        () => connection.value(`SELECT count(*) FROM ${table} WHERE "kind" = ?`, [kind]) as number,
+      );
+    },
+  };
+}
+
+// ------------------------------------------------------------------ watermarks
+
+export function createWatermarkStore(connection: Connection): WatermarkStore {
+  const table = SYSTEM_TABLES.watermarks;
+  const guard = <T>(action: string, fn: () => T): T => connection.guard(`${action} the pull watermark`, fn);
+  return {
+    get(tableName, queryId) {
+      const params = [
+        checkText(tableName, 'A watermark tableName'),
+        checkText(queryId, 'A watermark queryId'),
+      ];
+      const row = guard('Reading', () =>
+        connection.row(
+          `SELECT "updatedAt", "seenAtWatermark" FROM ${table} WHERE "tableName" = ? AND "queryId" = ?`,
+          params,
+        ),
+      );
+      if (!row) return undefined;
+      return {
+        tableName: params[0] as string,
+        queryId: params[1] as string,
+        updatedAt: new Date(row.updatedAt as number),
+        seenAtWatermark: JSON.parse(row.seenAtWatermark as string) as Record<string, string>,
+      };
+    },
+    set(watermark: PullWatermark) {
+      const checked = assertKnownKeys(
+        watermark,
+        new Set(['tableName', 'queryId', 'updatedAt', 'seenAtWatermark']),
+        'A watermark',
+      );
+      const seen = checked.seenAtWatermark;
+      if (!isPlainObject(seen) || !Object.values(seen).every((version) => typeof version === 'string')) {
+        throw new StoreError(
+          'invalid-value',
+          'A watermark seenAtWatermark must map record ids to version text.',
+        );
+      }
+      assertJsonValue(seen, 'A watermark seenAtWatermark');
+      const params: SqlValue[] = [
+        checkText(checked.tableName, 'A watermark tableName'),
+        checkText(checked.queryId, 'A watermark queryId'),
+        checkDate(checked.updatedAt, 'A watermark updatedAt'),
+        JSON.stringify(seen),
+      ];
+      guard('Saving', () =>
+        connection.run(
+          `INSERT INTO ${table} ("tableName", "queryId", "updatedAt", "seenAtWatermark") VALUES (?, ?, ?, ?)
+           ON CONFLICT("tableName", "queryId") DO UPDATE SET
+             "updatedAt" = excluded."updatedAt", "seenAtWatermark" = excluded."seenAtWatermark"`,
+          params,
+        ),
+      );
+    },
+    clearTable(tableName) {
+      const name = checkText(tableName, 'A watermark tableName');
+      return guard(
+        'Clearing',
+        () => connection.run(`DELETE FROM ${table} WHERE "tableName" = ?`, [name]).changes,
+      );
+    },
+  };
+}
+
+// ------------------------------------------------------------------ key values
+
+export function createKeyValueStore(connection: Connection): KeyValueStore {
+  const table = SYSTEM_TABLES.keyValues;
+  const guard = <T>(action: string, fn: () => T): T => connection.guard(`${action} a saved setting`, fn);
+  return {
+    get(key) {
+      const name = checkText(key, 'A setting key');
+      const text = guard('Reading', () =>
+        connection.value(`SELECT "value" FROM ${table} WHERE "key" = ?`, [name]),
+      );
+      return typeof text === 'string' ? (JSON.parse(text) as JsonValue) : undefined;
+    },
+    set(key, value) {
+      const name = checkText(key, 'A setting key');
+      if (value === undefined)
+        throw new StoreError('invalid-value', `The setting ${name} needs a JSON value.`);
+      assertJsonValue(value, `The setting ${name}`);
+      guard('Saving', () =>
+        connection.run(
+          `INSERT INTO ${table} ("key", "value") VALUES (?, ?) ON CONFLICT("key") DO UPDATE SET "value" = excluded."value"`,
+          [name, JSON.stringify(value)],
+        ),
+      );
+    },
+    delete(key) {
+      const name = checkText(key, 'A setting key');
+      return guard(
+        'Deleting',
+        () => connection.run(`DELETE FROM ${table} WHERE "key" = ?`, [name]).changes > 0,
+      );
+    },
+  };
+}
