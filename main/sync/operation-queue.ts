@@ -73,6 +73,7 @@ export class OperationQueue {
     }
     if (last && !last.pushing) {
       if (last.action === 'insert') {
+        this.store.syncIssues.removeForOperation(last.id);
         this.store.operations.remove(last.id);
         return;
       }
@@ -88,6 +89,18 @@ export class OperationQueue {
       base: snapshot,
       item: snapshot,
     });
+  }
+
+  /** For a record missing locally: explains a pending deletion with a QueueError. */
+  assertNotDeleting(tableName: string, recordId: string): void {
+    if (this.lastOperation(tableName, recordId)?.action === 'delete') {
+      throw new QueueError(
+        tableName,
+        recordId,
+        'delete',
+        `The item ${recordId} is waiting to be deleted on the server and cannot be changed.`,
+      );
+    }
   }
 
   /** Pending operations, in queue order. */

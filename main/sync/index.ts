@@ -1,0 +1,38 @@
+/** The sync engine's public surface. */
+export { MobileServiceClient, type MobileServiceClientOptions } from './client';
+export {
+  SyncContext,
+  type ConflictResolution,
+  type SyncContextOptions,
+  type SyncIssueDetails,
+} from './sync-context';
+export { SyncTable } from './sync-table';
+export { Query, type ReadResult } from './query';
+export { PushError, DEFAULT_MAX_PUSH_ATTEMPTS, type PushHandler, type PushResult } from './push';
+export type { PullResult, PullSettings } from './pull';
+export type { EngineStatus, StatusListener, DataChangedListener } from './status';
+export { errorInfo } from './status';
+export {
+  ProtocolClient,
+  ZUMO_API_VERSION,
+  MAX_PAGE_SIZE,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type ObservedRequest,
+  type ODataQuery,
+  type Page,
+  type ProtocolClientOptions,
+} from './protocol-client';
+export {
+  SyncError,
+  SyncHttpError,
+  UnauthorizedError,
+  NetworkError,
+  TimeoutError,
+  BadResponseError,
+  QueueError,
+  PurgeRefusedError,
+  SyncUsageError,
+  isConnectivityError,
+} from './errors';
+export { whereToODataFilter } from './odata';
+export type { LocalRecord, ServerRecord } from './records';

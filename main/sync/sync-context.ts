@@ -1,0 +1,439 @@
+/**
+ * The sync context, read like the SDK's:
+ *
+ *   const syncContext = client.getSyncContext();
+ *   syncContext.pushHandler = { onConflict(serverRecord, clientRecord, pushError) {...}, onError(pushError) {...} };
+ *   await syncContext.initialize(store);
+ *   await syncContext.push();
+ *   await syncContext.pull(new Query('todoitem'), 'all-todos');
+ *
+ * It also owns what the SDK leaves out: built-in conflict policies per table, the status the
+ * app shows, and the sync issues (conflicts, rejected operations) the person settles.
+ * push, pull and purge run one at a time.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConflictPolicy, OperationAction } from '../../common/sync-types';
+import { CONFLICT_POLICIES } from '../../common/sync-types';
+import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
+import {
+  PurgeRefusedError,
+  SyncHttpError,
+  SyncUsageError,
+  UnauthorizedError,
+  isConnectivityError,
+} from './errors';
+import { OperationQueue } from './operation-queue';
+import { policyHandler } from './policies';
+import type { ProtocolClient } from './protocol-client';
+import { pullTable, validatePullArguments, type PullResult, type PullSettings } from './pull';
+import { DEFAULT_MAX_PUSH_ATTEMPTS, Pusher, type PushHandler, type PushResult } from './push';
+import type { Query } from './query';
+import { RecordShape, toSnapshot, type LocalRecord } from './records';
+import { StatusTracker, type DataChangedListener, type EngineStatus, type StatusListener } from './status';
+import type { SyncTableHost } from './sync-table';
+
+const INSTALLATION_ID_KEY = 'sync.installationId';
+
+/** A sync issue with its records decoded for the table (dates as Date). */
+export interface SyncIssueDetails {
+  id: number;
+  operationId: number;
+  kind: 'conflict' | 'rejected';
+  tableName: string;
+  recordId: string;
+  action: OperationAction;
+  httpStatus: number | null;
+  message: string;
+  serverRecord: LocalRecord | null;
+  clientRecord: LocalRecord | null;
+  baseRecord: LocalRecord | null;
+  createdAt: Date;
+}
+
+/** How the person settles a conflict: keep mine, take the server's, or choose per field. */
+export type ConflictResolution = 'mine' | 'server' | { fieldChoices: Record<string, 'mine' | 'server'> };
+
+export interface SyncContextOptions {
+  maxPushAttempts?: number;
+  defaultConflictPolicy?: ConflictPolicy;
+}
+
+export class SyncContext implements SyncTableHost {
+  /** Overrides the conflict policies when set (what it leaves unhandled is kept for the person). */
+  pushHandler: PushHandler | undefined;
+  readonly status: StatusTracker;
+
+  private store: Store | undefined;
+  private queueInstance: OperationQueue | undefined;
+  private readonly shapes = new Map<string, RecordShape>();
+  private readonly policies = new Map<string, ConflictPolicy>();
+  private defaultPolicy: ConflictPolicy;
+  private readonly maxPushAttempts: number;
+  private exclusive: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly protocol: ProtocolClient,
+    backendUrl: () => string | null,
+    options: SyncContextOptions = {},
+  ) {
+    this.status = new StatusTracker(backendUrl);
+    this.defaultPolicy = checkPolicy(options.defaultConflictPolicy ?? 'merge');
+    this.maxPushAttempts = options.maxPushAttempts ?? DEFAULT_MAX_PUSH_ATTEMPTS;
+    if (!Number.isInteger(this.maxPushAttempts) || this.maxPushAttempts < 1) {
+      throw new SyncUsageError('maxPushAttempts must be a whole number of at least 1.');
+    }
+  }
+
+  /** Binds the context to a store; operations left "pushing" by a crash are released. */
+  async initialize(store: Store): Promise<void> {
+    if (this.store && this.store !== store)
+      throw new SyncUsageError('This sync context is already initialized.');
+    store.operations.resetPushing();
+    this.store = store;
+    this.queueInstance = new OperationQueue(store);
+    this.status.attach(store);
+  }
+
+  get queue(): OperationQueue {
+    if (!this.queueInstance) throw new SyncUsageError('Call syncContext.initialize(store) first.');
+    return this.queueInstance;
+  }
+
+  get isInitialized(): boolean {
+    return this.store !== undefined;
+  }
+
+  /** The persisted id of this installation, created on first use. */
+  installationId(): string | undefined {
+    const store = this.store;
+    if (!store) return undefined;
+    const existing = store.keyValues.get(INSTALLATION_ID_KEY);
+    if (typeof existing === 'string' && existing !== '') return existing;
+    const created = randomUUID();
+    store.keyValues.set(INSTALLATION_ID_KEY, created);
+    return created;
+  }
+
+  requireStore(): Store {
+    if (!this.store) throw new SyncUsageError('Call syncContext.initialize(store) first.');
+    return this.store;
+  }
+
+  shapeOf(tableName: string): RecordShape {
+    let shape = this.shapes.get(tableName);
+    if (!shape) {
+      shape = new RecordShape(this.requireStore().tableByName(tableName).declaration);
+      this.shapes.set(tableName, shape);
+    }
+    return shape;
+  }
+
+  // ---------------------------------------------------------------- conflict policies
+
+  /** A table's policy; `null` sets the default for tables without their own. */
+  setConflictPolicy(tableName: string | null, policy: ConflictPolicy): void {
+    checkPolicy(policy);
+    if (tableName === null) this.defaultPolicy = policy;
+    else this.policies.set(tableName, policy);
+  }
+
+  getConflictPolicy(tableName: string): ConflictPolicy {
+    return this.policies.get(tableName) ?? this.defaultPolicy;
+  }
+
+  // ---------------------------------------------------------------- push / pull / purge
+
+  /** Pushes every pending operation. Rejects only when the server cannot be reached (or 401). */
+  push(): Promise<PushResult> {
+    return this.runExclusive(() => this.pushNow());
+  }
+
+  /**
+   * Pulls `query`'s rows of its table after pushing that table's pending operations.
+   * With a queryId the pull is incremental, otherwise full.
+   */
+  pull(
+    query: Query<Record<string, unknown>>,
+    queryId?: string,
+    settings?: PullSettings,
+  ): Promise<PullResult> {
+    const pageSize = validatePullArguments(queryId, settings);
+    return this.runExclusive(async () => {
+      const store = this.requireStore();
+      this.shapeOf(query.tableName);
+      if (store.operations.list({ tableName: query.tableName }).length > 0)
+        await this.pushNow(query.tableName);
+      return this.track(() =>
+        pullTable(
+          { store, protocol: this.protocol, status: this.status, shapeOf: (name) => this.shapeOf(name) },
+          query,
+          queryId,
+          pageSize,
+        ),
+      );
+    });
+  }
+
+  /**
+   * Deletes the query's rows locally and forgets the table's watermarks, in one transaction.
+   * Refuses while the table has pending operations, unless `force` (which drops them).
+   */
+  purge(query: Query<Record<string, unknown>>, force = false): Promise<number> {
+    return this.runExclusive(async () => {
+      const store = this.requireStore();
+      const tableName = query.tableName;
+      this.shapeOf(tableName);
+      const removed = store.transaction(() => {
+        const pending = store.operations.list({ tableName });
+        if (pending.length > 0 && !force) throw new PurgeRefusedError(tableName, pending.length);
+        const table = store.tableByName(tableName);
+        const where = query.getWhere();
+        const purgedIds = where
+          ? new Set(table.query({ where, select: ['id'] }).items.map((row) => row.id))
+          : undefined;
+        for (const operation of pending) {
+          if (purgedIds && !purgedIds.has(operation.recordId)) continue;
+          store.syncIssues.removeForOperation(operation.id);
+          store.operations.remove(operation.id);
+        }
+        store.watermarks.clearTable(tableName);
+        return table.clear(where);
+      });
+      this.status.dataChanged(tableName);
+      return removed;
+    });
+  }
+
+  // ---------------------------------------------------------------- status
+
+  getStatus(): EngineStatus {
+    return this.status.get();
+  }
+
+  onStatusChanged(listener: StatusListener): () => void {
+    return this.status.onStatusChanged(listener);
+  }
+
+  /** Tables whose local rows changed (writes, pulls, push replies, resolutions). */
+  onDataChanged(listener: DataChangedListener): () => void {
+    return this.status.onDataChanged(listener);
+  }
+
+  getPendingOperations(tableName?: string): OperationRecord[] {
+    return this.requireStore().operations.list(tableName ? { tableName } : undefined);
+  }
+
+  // ---------------------------------------------------------------- issues for the person
+
+  listIssues(filter?: { kind?: 'conflict' | 'rejected'; tableName?: string }): SyncIssueDetails[] {
+    return this.requireStore()
+      .syncIssues.list(filter)
+      .map((issue) => this.details(issue));
+  }
+
+  getIssue(issueId: number): SyncIssueDetails | undefined {
+    const issue = this.requireStore().syncIssues.get(issueId);
+    return issue ? this.details(issue) : undefined;
+  }
+
+  /**
+   * mine: send our record again against the server's version; server: take the server's
+   * record and drop our change; fieldChoices: pick per field, then send against the server's version.
+   * The next push sends the result.
+   */
+  async resolveConflict(issueId: number, resolution: ConflictResolution): Promise<void> {
+    const store = this.requireStore();
+    const tableName = store.transaction(() => {
+      const { issue, operation } = this.issueAndOperation(issueId);
+      if (issue.kind !== 'conflict') {
+        throw new SyncUsageError(
+          'Only a conflict can be resolved; a refused change is retried or discarded.',
+        );
+      }
+      const shape = this.shapeOf(issue.tableName);
+      const table = store.tableByName(issue.tableName);
+      const server = issue.serverRecord ? shape.fromSnapshot(issue.serverRecord) : null;
+      const serverLive = server !== null && !server.deleted;
+      if (resolution === 'server') {
+        if (serverLive) table.upsertMany([server]);
+        else table.delete(issue.recordId);
+        this.dropRecordOperations(issue.tableName, issue.recordId);
+        return issue.tableName;
+      }
+      const local = table.lookup(issue.recordId) as LocalRecord | undefined;
+      if (resolution === 'mine') {
+        if (operation.action === 'delete') {
+          if (serverLive) store.operations.update(operation.id, { version: server.version, attempts: 0 });
+          else this.dropRecordOperations(issue.tableName, issue.recordId);
+        } else if (serverLive) {
+          store.operations.update(operation.id, {
+            action: 'update',
+            version: server.version,
+            base: toSnapshot(server),
+            attempts: 0,
+          });
+        } else {
+          // Deleted on the server: bring it back (an insert carrying the deleted version restores it).
+          store.operations.update(operation.id, {
+            action: 'insert',
+            version: server?.version ?? null,
+            attempts: 0,
+          });
+        }
+        store.syncIssues.remove(issue.id);
+        return issue.tableName;
+      }
+      if (
+        typeof resolution !== 'object' ||
+        resolution === null ||
+        typeof resolution.fieldChoices !== 'object'
+      ) {
+        throw new SyncUsageError('A resolution is "mine", "server" or { fieldChoices }.');
+      }
+      if (!serverLive || !local || operation.action === 'delete') {
+        throw new SyncUsageError('Choosing per field needs the record on both sides.');
+      }
+      const merged: Record<string, unknown> = {};
+      for (const [field, choice] of Object.entries(resolution.fieldChoices)) {
+        if (!shape.isUserColumn(field))
+          throw new SyncUsageError(`"${field}" is not a field of ${issue.tableName}.`);
+        if (choice !== 'mine' && choice !== 'server')
+          throw new SyncUsageError(`Choose "mine" or "server" for ${field}.`);
+        merged[field] = choice === 'server' ? server[field] : local[field];
+      }
+      table.update(issue.recordId, { ...merged, version: server.version });
+      store.operations.update(operation.id, {
+        action: 'update',
+        version: server.version,
+        base: toSnapshot(server),
+        attempts: 0,
+      });
+      store.syncIssues.remove(issue.id);
+      return issue.tableName;
+    });
+    this.status.dataChanged(tableName);
+  }
+
+  /** Sends the operation again, optionally after changing the record ("edit and retry"). */
+  async retryIssue(issueId: number, changes?: Record<string, unknown>): Promise<void> {
+    const store = this.requireStore();
+    const tableName = store.transaction(() => {
+      const { issue, operation } = this.issueAndOperation(issueId);
+      if (changes && Object.keys(changes).length > 0) {
+        if (operation.action === 'delete') throw new SyncUsageError('A deletion has nothing to edit.');
+        const shape = this.shapeOf(issue.tableName);
+        const unknown = Object.keys(changes).filter((key) => !shape.isUserColumn(key));
+        if (unknown.length > 0) throw new SyncUsageError(`"${unknown.join('", "')}" cannot be edited.`);
+        store.tableByName(issue.tableName).update(issue.recordId, shape.userFieldsOf(changes));
+      }
+      store.operations.update(operation.id, { attempts: 0 });
+      store.syncIssues.remove(issue.id);
+      return issue.tableName;
+    });
+    this.status.dataChanged(tableName);
+  }
+
+  /**
+   * Drops the record's pending changes and shows its last known server state again; a record
+   * the server never had disappears.
+   */
+  async discardIssue(issueId: number): Promise<void> {
+    const store = this.requireStore();
+    const tableName = store.transaction(() => {
+      const { issue, operation } = this.issueAndOperation(issueId);
+      const shape = this.shapeOf(issue.tableName);
+      const table = store.tableByName(issue.tableName);
+      const server = issue.serverRecord ? shape.fromSnapshot(issue.serverRecord) : null;
+      const base = operation.base ? shape.fromSnapshot(operation.base) : null;
+      const lastServerState = server ?? (base?.version ? base : null);
+      if (lastServerState && !lastServerState.deleted) table.upsertMany([lastServerState]);
+      else table.delete(issue.recordId);
+      this.dropRecordOperations(issue.tableName, issue.recordId);
+      return issue.tableName;
+    });
+    this.status.dataChanged(tableName);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private handlerFor(tableName: string): PushHandler {
+    return this.pushHandler ?? policyHandler(this.getConflictPolicy(tableName), this.shapeOf(tableName));
+  }
+
+  private async pushNow(tableName?: string): Promise<PushResult> {
+    const store = this.requireStore();
+    const pusher = new Pusher({
+      store,
+      protocol: this.protocol,
+      status: this.status,
+      shapeOf: (name) => this.shapeOf(name),
+      handlerFor: (name) => this.handlerFor(name),
+      maxAttempts: this.maxPushAttempts,
+    });
+    return this.track(() => pusher.run(tableName));
+  }
+
+  /** Runs a sync step, keeping status, connectivity and the last error up to date. */
+  private async track<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      const result = await step();
+      this.status.reachedServer();
+      this.status.succeeded();
+      return result;
+    } catch (error) {
+      if (error instanceof UnauthorizedError) this.status.setConnectivity('unauthorized');
+      else if (isConnectivityError(error)) this.status.setConnectivity('offline');
+      else if (error instanceof SyncHttpError) this.status.reachedServer();
+      this.status.failed(error);
+      throw error;
+    } finally {
+      this.status.setPhase({ kind: 'idle' });
+      this.status.flush();
+    }
+  }
+
+  private runExclusive<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(step, step);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  private issueAndOperation(issueId: number): { issue: SyncIssueRecord; operation: OperationRecord } {
+    const store = this.requireStore();
+    const issue = store.syncIssues.get(issueId);
+    if (!issue)
+      throw new SyncUsageError(`There is no sync issue ${issueId}; it may have been settled already.`);
+    const operation = store.operations.get(issue.operationId);
+    if (!operation) {
+      throw new SyncUsageError(`The change behind sync issue ${issueId} is no longer pending.`);
+    }
+    return { issue, operation };
+  }
+
+  private dropRecordOperations(tableName: string, recordId: string): void {
+    const store = this.requireStore();
+    for (const operation of store.operations.forRecord(tableName, recordId)) {
+      store.syncIssues.removeForOperation(operation.id);
+      store.operations.remove(operation.id);
+    }
+  }
+
+  private details(issue: SyncIssueRecord): SyncIssueDetails {
+    const shape = this.shapeOf(issue.tableName);
+    return {
+      ...issue,
+      serverRecord: issue.serverRecord ? shape.fromSnapshot(issue.serverRecord) : null,
+      clientRecord: issue.clientRecord ? shape.fromSnapshot(issue.clientRecord) : null,
+      baseRecord: issue.baseRecord ? shape.fromSnapshot(issue.baseRecord) : null,
+    };
+  }
+}
+
+function checkPolicy(policy: ConflictPolicy): ConflictPolicy {
+  if (!CONFLICT_POLICIES.includes(policy)) {
+    throw new SyncUsageError(
+      `"${String(policy)}" is not a conflict policy (${CONFLICT_POLICIES.join(', ')}).`,
+    );
+  }
+  return policy;
+}
