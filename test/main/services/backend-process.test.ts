@@ -1,0 +1,162 @@
+/**
+ * The embedded backend as `npm start` uses it, with the real scripts/backend.ts in a child
+ * process (this test runs in Node, where process.execPath is Node).
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  planBackend,
+  resolveNodeExecutable,
+  startEmbeddedBackend,
+  type EmbeddedBackend,
+} from '../../../main/services/backend-process';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const ZUMO = { 'ZUMO-API-VERSION': '2.0.0', 'Content-Type': 'application/json' };
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-embedded-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+async function waitUntilGone(pid: number, limitMs: number): Promise<boolean> {
+  for (let waited = 0; waited < limitMs && isAlive(pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return !isAlive(pid);
+}
+
+async function start(dataDir: string): Promise<EmbeddedBackend> {
+  const backend = await startEmbeddedBackend({ projectRoot: repoRoot, dataDir, nodePath: process.execPath });
+  cleanups.push(() => backend.stop());
+  return backend;
+}
+
+describe('embedded backend', () => {
+  it('starts the real server on a free port with its data in the given folder, and stops it', async () => {
+    const dataDir = path.join(tempDir(), 'backend');
+    const backend = await start(dataDir);
+    expect(backend.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const pid = backend.pid;
+    if (pid === undefined) throw new Error('no pid');
+
+    const id = randomUUID();
+    const insert = await fetch(`${backend.url}/tables/todoitem`, {
+      method: 'POST',
+      headers: ZUMO,
+      body: JSON.stringify({ id, text: 'embedded', complete: false }),
+    });
+    expect(insert.status).toBe(201);
+    const read = await fetch(`${backend.url}/tables/todoitem/${id}`, { headers: ZUMO });
+    expect(await read.json()).toMatchObject({ id, text: 'embedded' });
+    expect(existsSync(path.join(dataDir, 'todo-backend.sqlite'))).toBe(true);
+
+    let unexpected = false;
+    backend.onUnexpectedExit(() => (unexpected = true));
+    await backend.stop();
+    await backend.stop();
+    expect(isAlive(pid)).toBe(false);
+    expect(unexpected).toBe(false);
+  });
+
+  it('keeps its data across restarts in the same folder', async () => {
+    const dataDir = tempDir();
+    const first = await start(dataDir);
+    const id = randomUUID();
+    await fetch(`${first.url}/tables/todoitem`, {
+      method: 'POST',
+      headers: ZUMO,
+      body: JSON.stringify({ id, text: 'kept' }),
+    });
+    await first.stop();
+    const second = await start(dataDir);
+    const read = await fetch(`${second.url}/tables/todoitem/${id}`, { headers: ZUMO });
+    expect(read.status).toBe(200);
+  });
+
+  it('reports an unexpected exit', async () => {
+    const backend = await start(tempDir());
+    const reported = new Promise<string>((resolve) => backend.onUnexpectedExit(resolve));
+    process.kill(backend.pid ?? 0, 'SIGKILL');
+    expect(await reported).toMatch(/stopped unexpectedly \(SIGKILL\)/);
+  });
+
+  it('does not outlive the app when the app is killed outright', async () => {
+    const parent = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'fixtures', 'embedded-backend-parent.ts'), tempDir()],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    cleanups.push(() => {
+      parent.kill('SIGKILL');
+    });
+    const childPid = await new Promise<number>((resolve, reject) => {
+      let output = '';
+      parent.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /child (\d+) http/.exec(output);
+        if (match?.[1]) resolve(Number(match[1]));
+      });
+      parent.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      parent.once('exit', () => reject(new Error(`the parent exited early:\n${output}`)));
+    });
+    cleanups.push(() => {
+      if (isAlive(childPid)) process.kill(childPid, 'SIGKILL');
+    });
+    expect(isAlive(childPid)).toBe(true);
+
+    parent.kill('SIGKILL');
+    expect(await waitUntilGone(childPid, 10_000)).toBe(true);
+  });
+
+  it('says plainly when Node cannot be found', async () => {
+    await expect(
+      startEmbeddedBackend({ projectRoot: repoRoot, dataDir: tempDir(), nodePath: '/nonexistent/node' }),
+    ).rejects.toThrow(/Node\.js was not found \(\/nonexistent\/node\).*TODO_BACKEND_URL/);
+  });
+
+  it('says plainly when the backend script is missing or fails', async () => {
+    const notAProject = tempDir();
+    await expect(
+      startEmbeddedBackend({ projectRoot: notAProject, dataDir: tempDir(), nodePath: process.execPath }),
+    ).rejects.toThrow(/scripts\/backend\.ts does not exist/);
+  });
+});
+
+describe('choosing a backend', () => {
+  it('prefers a configured URL, then the embedded backend, then local-only', () => {
+    expect(planBackend({ configuredUrl: 'https://x.example', canStartEmbedded: true })).toEqual({
+      kind: 'configured',
+      url: 'https://x.example',
+    });
+    expect(planBackend({ configuredUrl: null, canStartEmbedded: true })).toEqual({ kind: 'embedded' });
+    const localOnly = planBackend({ configuredUrl: null, canStartEmbedded: false });
+    expect(localOnly.kind).toBe('local-only');
+    expect(localOnly.kind === 'local-only' && localOnly.message).toMatch(/kept on this computer only/);
+  });
+
+  it('runs the backend with npm’s Node, else node from PATH, never the app’s own executable', () => {
+    expect(resolveNodeExecutable({ npm_node_execpath: '/opt/node/bin/node' })).toBe('/opt/node/bin/node');
+    expect(resolveNodeExecutable({})).toBe('node');
+  });
+});
