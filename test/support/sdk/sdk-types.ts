@@ -157,7 +157,7 @@ export interface SdkBatchOperation {
   action: string;
   tableName: string;
   /** For upserts: one record or several. */
-  data?: SdkRecord | SdkRecord[] | null;
+  data?: SdkRecord | readonly (SdkRecord | null | undefined)[] | null;
   /** For deletes. */
   id?: SdkRecordId | null;
 }
@@ -169,7 +169,10 @@ export type SdkReadResult = SdkRecord[] | { result: SdkRecord[]; count: number }
 export interface SdkStore {
   defineTable(definition: SdkTableDefinition): Promise<void>;
   /** Merges: inserts the record when new, otherwise updates only the given properties. */
-  upsert(tableName: string, data: SdkRecord | SdkRecord[] | null | undefined): Promise<void>;
+  upsert(
+    tableName: string,
+    data: SdkRecord | readonly (SdkRecord | null | undefined)[] | null | undefined,
+  ): Promise<void>;
   lookup(
     tableName: string,
     id: SdkRecordId,

@@ -128,9 +128,12 @@ export function createSdkStoreAdapter(store: Store): SdkStoreAdapter {
     tables.set(key, { sdkName: definition.name, columns, integerId, data });
   }
 
-  function upsertRecords(table: AdaptedTable, data: SdkRecord | SdkRecord[] | null | undefined): void {
+  function upsertRecords(
+    table: AdaptedTable,
+    data: SdkRecord | readonly (SdkRecord | null | undefined)[] | null | undefined,
+  ): void {
     if (data === null || data === undefined) return;
-    const records = Array.isArray(data) ? data : [data];
+    const records: readonly (SdkRecord | null | undefined)[] = isRecordList(data) ? data : [data];
     const rows = records.filter((record): record is SdkRecord => record !== null && record !== undefined);
     const serialized = rows.map((record) => serializeRecord(table, record));
     for (const { id, changes } of serialized) {
@@ -309,6 +312,12 @@ function validateDefinition(definition: SdkTableDefinition): { name: string; typ
     throw new SdkAdapterError('invalid-definition', `Table "${definition.name}" must declare an id column.`);
   }
   return columns;
+}
+
+function isRecordList(
+  data: SdkRecord | readonly (SdkRecord | null | undefined)[],
+): data is readonly (SdkRecord | null | undefined)[] {
+  return Array.isArray(data);
 }
 
 function isSdkColumnType(type: string): type is SdkColumnType {
