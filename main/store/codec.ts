@@ -28,6 +28,8 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 /**
  * Folds text for case-insensitive comparison. SQLite's NOCASE and LIKE only fold ASCII, and
  * better-sqlite3 cannot register collations, so case-insensitive columns keep a folded shadow
@@ -35,6 +37,8 @@ export function quoteIdentifier(name: string): string {
  * approximates Unicode full case folding (ß → ss, final sigma → σ).
  */
 export function foldCase(text: string): string {
+  // Most text is ASCII, where all of that is just toLowerCase: keeps bulk pulls fast.
+  if (ASCII_ONLY.test(text)) return text.toLowerCase();
   return text.normalize('NFC').toUpperCase().toLowerCase();
 }
 

@@ -196,6 +196,9 @@ function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
     // import) commit as one transaction.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // 16 MB of page cache (the default is 2 MB): 100,000 todos fit, so list queries and bulk
+    // pulls do not spill pages back and forth through the OS.
+    db.pragma('cache_size = -16384');
     return db;
   } catch (error) {
     db.close();
