@@ -1,0 +1,205 @@
+/**
+ * Shared set-up for the sync engine tests: a fresh temp store per client, a client on the
+ * real test backend, and direct access to the server (raw HTTP and its SQLite file) for
+ * arranging server-side state the way another client or time would.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { todoTable, type TodoItem } from '../../../common/todo-table';
+import { openStore } from '../../../main/store';
+import type { Store } from '../../../main/store/types';
+import {
+  MobileServiceClient,
+  type MobileServiceClientOptions,
+  type ObservedRequest,
+} from '../../../main/sync';
+import type { SyncContext, SyncTable } from '../../../main/sync';
+
+export interface TestClient {
+  client: MobileServiceClient;
+  context: SyncContext;
+  todos: SyncTable<TodoItem>;
+  store: Store;
+  storePath: string;
+  requests: ObservedRequest[];
+  /** Closes the store and opens it again with a new client (a restart). */
+  reopen(options?: MobileServiceClientOptions): Promise<TestClient>;
+  close(): void;
+}
+
+const cleanups: (() => void)[] = [];
+
+/** Call from afterEach: closes stores and removes their folders. */
+export function cleanupClients(): void {
+  while (cleanups.length > 0) {
+    try {
+      cleanups.pop()?.();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+export async function createClient(
+  url: string,
+  options: MobileServiceClientOptions = {},
+  existingPath?: string,
+): Promise<TestClient> {
+  const folder = existingPath
+    ? path.dirname(existingPath)
+    : mkdtempSync(path.join(os.tmpdir(), 'todo-sync-store-'));
+  const storePath = existingPath ?? path.join(folder, 'store.sqlite');
+  const store = openStore({ path: storePath, tables: [todoTable] });
+  const requests: ObservedRequest[] = [];
+  const client = new MobileServiceClient(url, {
+    ...options,
+    onRequest: (request) => {
+      requests.push(request);
+      options.onRequest?.(request);
+    },
+  });
+  const context = client.getSyncContext();
+  await context.initialize(store);
+  const todos = client.getSyncTable(todoTable);
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    store.close();
+  };
+  if (!existingPath) cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+  cleanups.push(close);
+  return {
+    client,
+    context,
+    todos,
+    store,
+    storePath,
+    requests,
+    close,
+    reopen: async (reopenOptions = options) => {
+      close();
+      return createClient(url, reopenOptions, storePath);
+    },
+  };
+}
+
+const ZUMO = { 'ZUMO-API-VERSION': '2.0.0', 'Content-Type': 'application/json' };
+
+export interface RawResult {
+  status: number;
+  etag: string | null;
+  body: unknown;
+}
+
+/** Another client talking to the server directly, as the protocol describes. */
+export async function raw(
+  url: string,
+  method: string,
+  pathAndQuery: string,
+  body?: unknown,
+  ifMatch?: string,
+): Promise<RawResult> {
+  const headers: Record<string, string> = { ...ZUMO };
+  if (ifMatch) headers['If-Match'] = `"${ifMatch}"`;
+  const response = await fetch(url + pathAndQuery, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    etag: response.headers.get('etag'),
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+  };
+}
+
+export interface ServerTodo {
+  id: string;
+  text: string;
+  complete: boolean;
+  notes: string | null;
+  version: string;
+  updatedAt: string;
+  deleted: boolean;
+}
+
+export async function serverInsert(
+  url: string,
+  item: Partial<ServerTodo> & { id: string },
+): Promise<ServerTodo> {
+  const result = await raw(url, 'POST', '/tables/todoitem', item);
+  if (result.status !== 201)
+    throw new Error(`Server insert failed: ${result.status} ${JSON.stringify(result.body)}`);
+  return result.body as ServerTodo;
+}
+
+export async function serverUpdate(
+  url: string,
+  id: string,
+  changes: Partial<ServerTodo>,
+): Promise<ServerTodo> {
+  const result = await raw(url, 'PATCH', `/tables/todoitem/${encodeURIComponent(id)}`, { ...changes, id });
+  if (result.status !== 200)
+    throw new Error(`Server update failed: ${result.status} ${JSON.stringify(result.body)}`);
+  return result.body as ServerTodo;
+}
+
+export async function serverDelete(url: string, id: string): Promise<void> {
+  const result = await raw(url, 'DELETE', `/tables/todoitem/${encodeURIComponent(id)}`);
+  if (result.status !== 200) throw new Error(`Server delete failed: ${result.status}`);
+}
+
+/** Every server row, deleted ones included. */
+export async function serverRows(url: string): Promise<ServerTodo[]> {
+  const rows: ServerTodo[] = [];
+  for (let skip = 0; skip < 100_000; skip += 1000) {
+    const result = await raw(
+      url,
+      'GET',
+      `/tables/todoitem?$top=1000&$skip=${skip}&$orderby=id&__includeDeleted=true`,
+    );
+    const page = result.body as ServerTodo[];
+    rows.push(...page);
+    if (page.length < 1000) break;
+  }
+  return rows;
+}
+
+export async function serverGet(url: string, id: string): Promise<ServerTodo | undefined> {
+  return (await serverRows(url)).find((row) => row.id === id);
+}
+
+/** Inserts `count` rows with 8 requests in flight. */
+export async function seedServer(url: string, count: number, prefix = 'seed'): Promise<string[]> {
+  const ids = Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(6, '0')}`);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < ids.length) {
+      const id = ids[next++] as string;
+      await serverInsert(url, { id, text: `text of ${id}`, complete: false });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return ids;
+}
+
+/**
+ * Gives `ids` one shared updatedAt, written straight into the server's SQLite file: the only
+ * honest way to get hundreds of rows with exactly the same timestamp. The server's own
+ * update trigger bumps each row's version as well.
+ */
+export function shareOneUpdatedAt(dataDir: string, ids: readonly string[], updatedAt: string): void {
+  const db = new Database(path.join(dataDir, 'todo-backend.sqlite'));
+  try {
+    const update = db.prepare('UPDATE todoitem SET updatedAt = ? WHERE id = ?');
+    db.transaction(() => {
+      for (const id of ids) update.run(updatedAt, id);
+    })();
+  } finally {
+    db.close();
+  }
+}
