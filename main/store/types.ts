@@ -22,7 +22,8 @@ export interface FieldOperators<V> {
   le?: V;
   gt?: V;
   ge?: V;
-  in?: readonly V[];
+  /** A null in the list also matches rows whose value is null. */
+  in?: readonly (V | null)[];
   /** Strings only; case-insensitive on caseInsensitive columns. */
   contains?: string;
   /** Strings only; case-insensitive on caseInsensitive columns. */

@@ -248,7 +248,7 @@ describe('invalid queries are refused before SQL runs', () => {
   ];
 
   it.each(invalidQueries)('%s', (_label, query, code) => {
-    const table = store.tableByName('sample');
+    const table = store.table(sampleTable);
     expect(storeErrorOf(() => table.query(query as StoreQuery<Sample>)).code).toBe(code);
   });
 
