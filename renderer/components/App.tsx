@@ -1,0 +1,378 @@
+/** The window: header, toolbar, add field, banners, the list, the status bar, and the dialogs. */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type {
+  ConflictResolution,
+  SyncIssue,
+  TodoChanges,
+  TodoFilter,
+  TodoListItem,
+} from '../../common/ipc-contract';
+import type { SyncResult } from '../../common/sync-types';
+import { describeError, todoSync } from '../api';
+import { plural } from '../format';
+import { useDataVersion, useDebouncedValue, useSyncStatus } from '../hooks/useSync';
+import { useTodoWindow } from '../hooks/useTodoWindow';
+import { AddTodo } from './AddTodo';
+import { Banners } from './Banners';
+import { ConflictDialog } from './ConflictDialog';
+import { filterTabId, Header, Toolbar } from './Header';
+import { RejectedPanel } from './RejectedPanel';
+import { SettingsDialog } from './SettingsDialog';
+import { StatusBar } from './StatusBar';
+import { Toast, type ToastMessage } from './Toast';
+import { TodoList, type ListActions } from './TodoList';
+
+const UNDO_MS = 5000;
+const SEARCH_DEBOUNCE_MS = 200;
+const LIST_ID = 'todo-list';
+
+type DialogName = 'none' | 'conflicts' | 'rejected' | 'settings';
+
+interface PendingDelete {
+  item: TodoListItem;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+function summarize(result: SyncResult): string {
+  if (!result.ok) return result.error?.message ?? 'Syncing did not finish.';
+  const parts: string[] = [];
+  if (result.pushed > 0) parts.push(`${plural(result.pushed, 'change', 'changes')} sent`);
+  if (result.pulled > 0) parts.push(`${plural(result.pulled, 'update', 'updates')} received`);
+  if (result.conflicts > 0) parts.push(plural(result.conflicts, 'conflict needs you', 'conflicts need you'));
+  if (result.rejected > 0) parts.push(plural(result.rejected, 'change was refused', 'changes were refused'));
+  return parts.length > 0 ? `Synced: ${parts.join(', ')}.` : 'Everything is up to date.';
+}
+
+function emptyText(filter: TodoFilter, search: string): string {
+  if (search.trim()) return `Nothing matches “${search.trim()}”.`;
+  if (filter === 'active') return 'Nothing left to do. Nice work.';
+  if (filter === 'completed') return 'No completed todos yet.';
+  return 'No todos yet. Add the first one above.';
+}
+
+export function App() {
+  const [filter, setFilter] = useState<TodoFilter>('all');
+  const [search, setSearch] = useState('');
+  const settledSearch = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
+  const [dataVersion, bumpData] = useDataVersion();
+  const status = useSyncStatus();
+  const query = useMemo(() => ({ filter, search: settledSearch }), [filter, settledSearch]);
+  const data = useTodoWindow(query, dataVersion);
+
+  const [dialog, setDialog] = useState<DialogName>('none');
+  const [conflicts, setConflicts] = useState<SyncIssue[]>([]);
+  const [rejected, setRejected] = useState<SyncIssue[]>([]);
+  const [syncRequested, setSyncRequested] = useState(false);
+  const [toast, setToast] = useState<ToastMessage | null>(null);
+  const toastTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const toastSeq = useRef(0);
+  const pendingDelete = useRef<PendingDelete | null>(null);
+  /** Shown struck out (and left out of the counts) from Delete until the list without it arrives. */
+  const [deletingItem, setDeletingItem] = useState<TodoListItem | null>(null);
+  const refreshList = data.refresh;
+  const searchBox = useRef<HTMLDivElement>(null);
+
+  // ------------------------------------------------------------ messages
+
+  const dismissToast = useCallback(() => {
+    if (toastTimer.current) clearTimeout(toastTimer.current);
+    toastTimer.current = null;
+    setToast(null);
+  }, []);
+
+  const showToast = useCallback((message: Omit<ToastMessage, 'id'>, durationMs = 4000) => {
+    if (toastTimer.current) clearTimeout(toastTimer.current);
+    setToast({ ...message, id: ++toastSeq.current });
+    toastTimer.current = setTimeout(() => setToast(null), durationMs);
+  }, []);
+
+  const showError = useCallback(
+    (prefix: string, error: unknown) =>
+      showToast({ tone: 'error', text: `${prefix} ${describeError(error)}` }, 8000),
+    [showToast],
+  );
+
+  // ------------------------------------------------------------ deleting with undo
+
+  /** The remove call waits until the undo window has passed; if the app closes first, the todo stays. */
+  const commitDelete = useCallback(async () => {
+    const pending = pendingDelete.current;
+    if (!pending) return;
+    pendingDelete.current = null;
+    clearTimeout(pending.timer);
+    try {
+      await todoSync.removeTodo({ id: pending.item.id });
+    } catch (error) {
+      showError(`“${pending.item.text}” could not be deleted.`, error);
+    }
+    // Keep the row shown as deleted until the list without it is on screen: no flash of the old row.
+    await refreshList();
+    setDeletingItem((current) => (current?.id === pending.item.id ? null : current));
+  }, [refreshList, showError]);
+
+  const undoDelete = useCallback(() => {
+    const pending = pendingDelete.current;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    pendingDelete.current = null;
+    setDeletingItem(null);
+    showToast({ tone: 'info', text: `Kept “${pending.item.text}”.` }, 2500);
+  }, [showToast]);
+
+  useEffect(() => {
+    const flush = () => void commitDelete();
+    window.addEventListener('pagehide', flush);
+    return () => window.removeEventListener('pagehide', flush);
+  }, [commitDelete]);
+
+  // ------------------------------------------------------------ list actions
+
+  const listActions = useMemo<ListActions>(
+    () => ({
+      toggle: (item) => {
+        data.patchRow(item.id, { complete: !item.complete, pending: true });
+        todoSync.updateTodo({ id: item.id, changes: { complete: !item.complete } }).then(
+          () => bumpData(),
+          (error: unknown) => {
+            showError(`“${item.text}” could not be updated.`, error);
+            void data.refresh();
+          },
+        );
+      },
+      saveEdit: async (item, text) => {
+        data.patchRow(item.id, { text, pending: true });
+        try {
+          await todoSync.updateTodo({ id: item.id, changes: { text } });
+        } catch (error) {
+          showError('The change was not saved.', error);
+        }
+        bumpData();
+      },
+      remove: (item) => {
+        void commitDelete();
+        const timer = setTimeout(() => void commitDelete(), UNDO_MS);
+        pendingDelete.current = { item, timer };
+        setDeletingItem(item);
+        showToast(
+          { tone: 'info', text: `Deleted “${item.text}”.`, action: { label: 'Undo', run: undoDelete } },
+          UNDO_MS,
+        );
+      },
+      undoRemove: () => {
+        undoDelete();
+      },
+      openIssue: (item) => {
+        if (item.issue === 'conflict') void openConflicts(item.id);
+        else if (item.issue === 'rejected') void openRejected();
+      },
+    }),
+    // openConflicts/openRejected only use stable setters and the API.
+    [data, bumpData, commitDelete, undoDelete, showError, showToast],
+  );
+
+  const addTodo = useCallback(
+    async (text: string) => {
+      await todoSync.addTodo({ text });
+      bumpData();
+    },
+    [bumpData],
+  );
+
+  // ------------------------------------------------------------ conflicts and rejections
+
+  const loadConflicts = async (firstId?: string): Promise<SyncIssue[]> => {
+    const list = await todoSync.listConflicts();
+    if (firstId) list.sort((a, b) => Number(b.recordId === firstId) - Number(a.recordId === firstId));
+    setConflicts(list);
+    return list;
+  };
+
+  const loadRejected = async (): Promise<SyncIssue[]> => {
+    const list = await todoSync.listRejected();
+    setRejected(list);
+    return list;
+  };
+
+  async function openConflicts(firstId?: string) {
+    try {
+      const list = await loadConflicts(firstId);
+      if (list.length > 0) setDialog('conflicts');
+    } catch (error) {
+      showError('Conflicts could not be loaded.', error);
+    }
+  }
+
+  async function openRejected() {
+    try {
+      await loadRejected();
+      setDialog('rejected');
+    } catch (error) {
+      showError('Refused changes could not be loaded.', error);
+    }
+  }
+
+  const conflictCount = status?.unresolvedConflicts ?? 0;
+  const rejectedCount = status?.rejectedOperations ?? 0;
+  const seenConflicts = useRef(0);
+  const dialogRef = useRef(dialog);
+  dialogRef.current = dialog;
+
+  // A new conflict opens the dialog by itself (unless another dialog is up): it needs the person.
+  useEffect(() => {
+    const grew = conflictCount > seenConflicts.current;
+    seenConflicts.current = conflictCount;
+    if (conflictCount === 0) {
+      setConflicts([]);
+      if (dialogRef.current === 'conflicts') setDialog('none');
+      return;
+    }
+    if (dialogRef.current === 'conflicts' || (grew && dialogRef.current === 'none')) void openConflicts();
+  }, [conflictCount]);
+
+  useEffect(() => {
+    if (dialogRef.current === 'rejected') void loadRejected().catch(() => undefined);
+  }, [rejectedCount]);
+
+  const resolveConflict = async (issueId: number, resolution: ConflictResolution['resolution']) => {
+    await todoSync.resolveConflict({ issueId, resolution });
+    bumpData();
+    const rest = await loadConflicts();
+    if (rest.length === 0) {
+      setDialog('none');
+      showToast({ tone: 'info', text: 'Conflict resolved. Your choice is sent with the next sync.' });
+    }
+  };
+
+  const retryRejected = async (issueId: number, changes?: TodoChanges) => {
+    await todoSync.retryRejected(changes ? { issueId, changes } : { issueId });
+    bumpData();
+    await loadRejected();
+  };
+
+  const discardRejected = async (issueId: number) => {
+    await todoSync.discardRejected({ issueId });
+    bumpData();
+    await loadRejected();
+  };
+
+  // ------------------------------------------------------------ syncing
+
+  const syncing = syncRequested || (status !== null && status.phase.kind !== 'idle');
+  const canSync =
+    status !== null && status.connectivity !== 'local-only' && status.connectivity !== 'working-offline';
+  const syncHint = !status
+    ? 'Starting…'
+    : status.connectivity === 'local-only'
+      ? 'No server is set up. Add one in Settings to sync.'
+      : status.connectivity === 'working-offline'
+        ? 'Working offline. Turn it off in Settings to sync.'
+        : 'Send your changes and fetch the latest';
+
+  const syncNow = useCallback(async () => {
+    setSyncRequested(true);
+    try {
+      const result = await todoSync.syncNow();
+      showToast({ tone: result.ok ? 'info' : 'error', text: summarize(result) }, result.ok ? 3500 : 8000);
+    } catch (error) {
+      showError('Syncing did not start.', error);
+    } finally {
+      setSyncRequested(false);
+      bumpData();
+    }
+  }, [bumpData, showError, showToast]);
+
+  // ------------------------------------------------------------ keyboard shortcuts
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const modifier = event.ctrlKey || event.metaKey;
+      if (!modifier || event.altKey) return;
+      const key = event.key.toLowerCase();
+      const typing = (event.target as HTMLElement).closest('input, textarea, [contenteditable="true"]');
+      if (key === 'f') {
+        event.preventDefault();
+        searchBox.current?.querySelector('input')?.focus();
+      } else if (key === 'z' && !typing && pendingDelete.current) {
+        event.preventDefault();
+        undoDelete();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [undoDelete]);
+
+  // ------------------------------------------------------------ view
+
+  const counts = deletingItem
+    ? {
+        all: Math.max(0, data.counts.all - 1),
+        active: Math.max(0, data.counts.active - (deletingItem.complete ? 0 : 1)),
+        completed: Math.max(0, data.counts.completed - (deletingItem.complete ? 1 : 0)),
+      }
+    : data.counts;
+
+  return (
+    <div class="app">
+      <Header
+        syncing={syncing}
+        canSync={canSync}
+        syncHint={syncHint}
+        onSyncNow={() => void syncNow()}
+        onOpenSettings={() => setDialog('settings')}
+      />
+      <div class="app-controls" ref={searchBox}>
+        <Toolbar
+          search={search}
+          onSearch={setSearch}
+          filter={filter}
+          onFilter={setFilter}
+          counts={counts}
+          listId={LIST_ID}
+        />
+        <AddTodo onAdd={addTodo} />
+        <Banners
+          conflicts={conflictCount}
+          rejected={rejectedCount}
+          onReviewConflicts={() => void openConflicts()}
+          onReviewRejected={() => void openRejected()}
+        />
+      </div>
+      <main class="list-area">
+        <TodoList
+          id={LIST_ID}
+          labelledBy={filterTabId(filter)}
+          data={data}
+          queryKey={`${filter}\u0000${settledSearch}`}
+          deletingId={deletingItem?.id ?? null}
+          actions={listActions}
+          emptyText={emptyText(filter, settledSearch)}
+        />
+      </main>
+      <StatusBar status={status} onRetry={() => void syncNow()} />
+      <Toast toast={toast} onDismiss={dismissToast} />
+
+      {dialog === 'conflicts' && conflicts.length > 0 ? (
+        <ConflictDialog conflicts={conflicts} onResolve={resolveConflict} onClose={() => setDialog('none')} />
+      ) : null}
+      {dialog === 'rejected' ? (
+        <RejectedPanel
+          rejected={rejected}
+          onRetry={retryRejected}
+          onDiscard={discardRejected}
+          onClose={() => setDialog('none')}
+        />
+      ) : null}
+      {dialog === 'settings' ? (
+        <SettingsDialog
+          pendingChanges={status?.pendingOperations ?? 0}
+          onClose={() => setDialog('none')}
+          onReset={() => {
+            setDialog('none');
+            bumpData();
+            showToast({ tone: 'info', text: 'Local data was reset.' });
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

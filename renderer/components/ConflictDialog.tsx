@@ -1,0 +1,208 @@
+/**
+ * Mine vs Server, field by field. The person keeps one side whole or picks per field; the
+ * choice goes to the engine, which queues the result and the next sync settles it.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { ConflictField, ConflictResolution, SyncIssue } from '../../common/ipc-contract';
+import type { TodoItem } from '../../common/todo-table';
+import { describeError } from '../api';
+import { Modal } from './Modal';
+
+type Side = 'mine' | 'server';
+type FieldChoices = Record<ConflictField, Side>;
+
+const FIELDS: { field: ConflictField; label: string }[] = [
+  { field: 'text', label: 'Text' },
+  { field: 'complete', label: 'Status' },
+  { field: 'notes', label: 'Notes' },
+];
+
+function sameValue(a: TodoItem | null, b: TodoItem | null, field: ConflictField): boolean {
+  if (!a || !b) return false;
+  return (a[field] ?? null) === (b[field] ?? null);
+}
+
+function FieldValue({ record, field }: { record: TodoItem | null; field: ConflictField }) {
+  if (!record) return <span class="muted">Deleted</span>;
+  if (field === 'complete') return <span>{record.complete ? 'Done' : 'Not done'}</span>;
+  const value = record[field];
+  if (value === null || value === '')
+    return <span class="muted">{field === 'notes' ? 'No notes' : 'Empty'}</span>;
+  return <span class="conflict-text">{value}</span>;
+}
+
+function whenChanged(record: TodoItem | null): string | null {
+  const value: unknown = record?.updatedAt;
+  if (!(value instanceof Date) && typeof value !== 'string') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toLocaleString();
+}
+
+function defaultChoices(issue: SyncIssue): FieldChoices {
+  const choose = (field: ConflictField): Side =>
+    sameValue(issue.clientRecord, issue.serverRecord, field) ? 'server' : 'mine';
+  return { text: choose('text'), complete: choose('complete'), notes: choose('notes') };
+}
+
+interface ConflictDialogProps {
+  conflicts: SyncIssue[];
+  onResolve(issueId: number, resolution: ConflictResolution['resolution']): Promise<void>;
+  onClose(): void;
+}
+
+export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialogProps) {
+  const issue = conflicts[0];
+  const [choices, setChoices] = useState<FieldChoices | null>(issue ? defaultChoices(issue) : null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    setChoices(issue ? defaultChoices(issue) : null);
+    setProblem(null);
+  }, [issue?.id]);
+
+  if (!issue || !choices) return null;
+
+  const mine = issue.clientRecord;
+  const server = issue.serverRecord;
+  const bothExist = mine !== null && server !== null;
+  const name = mine?.text ?? server?.text ?? 'This todo';
+  const differing = FIELDS.filter(({ field }) => !sameValue(mine, server, field));
+
+  const resolve = async (resolution: ConflictResolution['resolution']) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await onResolve(issue.id, resolution);
+    } catch (error) {
+      setProblem(describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const description = !mine
+    ? `You deleted “${name}”, but it was changed on the server.`
+    : !server
+      ? `You changed “${name}”, but it was deleted on the server.`
+      : `“${name}” was changed on this computer and on the server. ${
+          differing.length === 1 ? '1 field differs.' : `${differing.length} fields differ.`
+        }`;
+
+  const mineLabel = mine ? 'Keep mine' : 'Delete it';
+  const serverLabel = server ? 'Keep server' : 'Accept deletion';
+
+  return (
+    <Modal
+      title={conflicts.length > 1 ? `Conflict 1 of ${conflicts.length}` : 'Resolve a conflict'}
+      description={description}
+      onClose={onClose}
+      wide
+      testId="conflict-dialog"
+      footer={
+        <>
+          <div class="footer-group">
+            <button
+              type="button"
+              class="button"
+              disabled={busy}
+              onClick={() => void resolve({ choice: 'mine' })}
+            >
+              {mineLabel}
+            </button>
+            <button
+              type="button"
+              class="button"
+              disabled={busy}
+              onClick={() => void resolve({ choice: 'server' })}
+            >
+              {serverLabel}
+            </button>
+          </div>
+          {bothExist ? (
+            <button
+              type="button"
+              class="button button-primary"
+              disabled={busy}
+              onClick={() => void resolve({ choice: 'fields', fields: choices })}
+            >
+              Apply choices
+            </button>
+          ) : null}
+        </>
+      }
+    >
+      <table class="conflict-table">
+        <caption class="sr-only">Your version and the server's version, field by field</caption>
+        <thead>
+          <tr>
+            <th scope="col" class="conflict-field-col">
+              <span class="sr-only">Field</span>
+            </th>
+            <th scope="col">
+              On this computer
+              <span class="conflict-when">{mine ? 'Your version' : 'You deleted it'}</span>
+            </th>
+            <th scope="col">
+              On the server
+              <span class="conflict-when">
+                {server
+                  ? whenChanged(server)
+                    ? `Changed ${whenChanged(server)}`
+                    : 'Server version'
+                  : 'Deleted there'}
+              </span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {FIELDS.map(({ field, label }) => {
+            const same = sameValue(mine, server, field);
+            const groupName = `conflict-${issue.id}-${field}`;
+            return (
+              <tr key={field} class={same ? 'is-same' : 'is-different'} data-field={field}>
+                <th scope="row">
+                  {label}
+                  {same ? (
+                    <span class="field-note">Same</span>
+                  ) : (
+                    <span class="field-note differs">Differs</span>
+                  )}
+                </th>
+                {(['mine', 'server'] as const).map((side) => {
+                  const record = side === 'mine' ? mine : server;
+                  const selectable = bothExist && !same;
+                  const selected = selectable && choices[field] === side;
+                  return (
+                    <td key={side} class={selected ? 'is-chosen' : undefined}>
+                      {selectable ? (
+                        <label class="choice">
+                          <input
+                            type="radio"
+                            name={groupName}
+                            value={side}
+                            checked={choices[field] === side}
+                            aria-label={`${label}: keep ${side === 'mine' ? 'mine' : "the server's"}`}
+                            onChange={() => setChoices({ ...choices, [field]: side })}
+                          />
+                          <FieldValue record={record} field={field} />
+                        </label>
+                      ) : (
+                        <FieldValue record={record} field={field} />
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {problem ? (
+        <p class="form-problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </Modal>
+  );
+}

@@ -1,0 +1,244 @@
+/** One row of the virtual list: fixed height, positioned by its index. */
+import { memo } from 'preact/compat';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { TodoListItem } from '../../common/ipc-contract';
+import { BlockedIcon, TrashIcon, UploadIcon, WarningIcon } from './Icons';
+
+/** Must match `--row-height` in styles/app.css. */
+export const ROW_HEIGHT = 52;
+
+export interface RowActions {
+  activate(index: number): void;
+  toggle(item: TodoListItem): void;
+  startEdit(item: TodoListItem, index: number): void;
+  /** Resolves once stored (or refused, with a message shown by the caller). */
+  saveEdit(item: TodoListItem, text: string): Promise<void>;
+  cancelEdit(): void;
+  remove(item: TodoListItem, index: number): void;
+  undoRemove(): void;
+  openIssue(item: TodoListItem): void;
+}
+
+interface TodoRowProps {
+  index: number;
+  total: number;
+  item: TodoListItem | undefined;
+  active: boolean;
+  editing: boolean;
+  deleting: boolean;
+  actions: RowActions;
+}
+
+function positionStyle(index: number) {
+  return { transform: `translateY(${index * ROW_HEIGHT}px)` };
+}
+
+function EditField({ item, actions }: { item: TodoListItem; actions: RowActions }) {
+  const [draft, setDraft] = useState(item.text);
+  const [problem, setProblem] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const finished = useRef(false);
+
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, []);
+
+  const save = async (fromBlur: boolean) => {
+    if (finished.current) return;
+    const text = draft.trim();
+    if (text === item.text) {
+      finished.current = true;
+      actions.cancelEdit();
+      return;
+    }
+    if (!text) {
+      if (fromBlur) {
+        finished.current = true;
+        actions.cancelEdit();
+      } else {
+        setProblem('A todo needs some text. Press Esc to keep the old text.');
+      }
+      return;
+    }
+    finished.current = true;
+    await actions.saveEdit(item, text);
+  };
+
+  return (
+    <div class="edit-field">
+      <input
+        ref={input}
+        class="edit-input"
+        value={draft}
+        aria-label={`Edit “${item.text}”`}
+        aria-invalid={problem ? 'true' : undefined}
+        title={problem ?? 'Enter saves, Esc cancels'}
+        maxLength={10_000}
+        onInput={(event) => {
+          setDraft(event.currentTarget.value);
+          setProblem(null);
+        }}
+        onKeyDown={(event) => {
+          event.stopPropagation();
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            void save(false);
+          } else if (event.key === 'Escape') {
+            event.preventDefault();
+            finished.current = true;
+            actions.cancelEdit();
+          }
+        }}
+        onBlur={() => void save(true)}
+      />
+      {problem ? (
+        <span class="edit-problem" role="alert">
+          {problem}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+function Markers({ item, actions, tabIndex }: { item: TodoListItem; actions: RowActions; tabIndex: number }) {
+  return (
+    <>
+      {item.issue === 'conflict' ? (
+        <button
+          type="button"
+          class="chip chip-conflict"
+          tabIndex={tabIndex}
+          aria-label={`Conflict on “${item.text}”: choose which version to keep`}
+          onClick={(event) => {
+            event.stopPropagation();
+            actions.openIssue(item);
+          }}
+        >
+          <WarningIcon size={13} />
+          <span class="chip-label">Conflict</span>
+        </button>
+      ) : null}
+      {item.issue === 'rejected' ? (
+        <button
+          type="button"
+          class="chip chip-rejected"
+          tabIndex={tabIndex}
+          aria-label={`The server refused the change to “${item.text}”: review it`}
+          onClick={(event) => {
+            event.stopPropagation();
+            actions.openIssue(item);
+          }}
+        >
+          <BlockedIcon size={13} />
+          <span class="chip-label">Refused</span>
+        </button>
+      ) : null}
+      {item.pending && item.issue === null ? (
+        <span class="pending-marker" title="Not synced yet" data-testid="pending-marker">
+          <UploadIcon />
+          <span class="sr-only">Not synced yet</span>
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function TodoRowView({ index, total, item, active, editing, deleting, actions }: TodoRowProps) {
+  const common = {
+    role: 'listitem',
+    'data-index': index,
+    'aria-posinset': index + 1,
+    'aria-setsize': total,
+    style: positionStyle(index),
+    tabIndex: active ? 0 : -1,
+  } as const;
+
+  if (!item) {
+    return (
+      <div {...common} class="todo-row is-placeholder" aria-busy="true" aria-label="Loading">
+        <span class="skeleton skeleton-check" />
+        <span class="skeleton skeleton-text" />
+      </div>
+    );
+  }
+
+  const innerTab = active ? 0 : -1;
+
+  if (deleting) {
+    return (
+      <div {...common} class="todo-row is-deleting" data-id={item.id} onClick={() => actions.activate(index)}>
+        <span class="todo-text">{item.text}</span>
+        <span class="deleted-label">Deleted</span>
+        <button
+          type="button"
+          class="link-button"
+          tabIndex={innerTab}
+          onClick={(event) => {
+            event.stopPropagation();
+            actions.undoRemove();
+          }}
+        >
+          Undo
+        </button>
+      </div>
+    );
+  }
+
+  const classes = ['todo-row'];
+  if (item.complete) classes.push('is-complete');
+  if (active) classes.push('is-active');
+  if (editing) classes.push('is-editing');
+  if (item.issue) classes.push(`has-${item.issue}`);
+
+  return (
+    <div
+      {...common}
+      class={classes.join(' ')}
+      data-id={item.id}
+      onClick={() => actions.activate(index)}
+      onDblClick={(event) => {
+        if (editing || (event.target as HTMLElement).closest('button, input')) return;
+        actions.startEdit(item, index);
+      }}
+    >
+      <input
+        type="checkbox"
+        class="todo-check"
+        checked={item.complete}
+        tabIndex={innerTab}
+        aria-label={`Done: ${item.text}`}
+        onClick={(event) => event.stopPropagation()}
+        onChange={() => {
+          actions.activate(index);
+          actions.toggle(item);
+        }}
+      />
+      {editing ? (
+        <EditField item={item} actions={actions} />
+      ) : (
+        <span class="todo-text" title={item.text.length > 60 ? item.text : undefined}>
+          {item.text}
+        </span>
+      )}
+      {editing ? null : <Markers item={item} actions={actions} tabIndex={innerTab} />}
+      {editing ? null : (
+        <button
+          type="button"
+          class="icon-button row-delete"
+          tabIndex={innerTab}
+          aria-label={`Delete “${item.text}”`}
+          title="Delete"
+          onClick={(event) => {
+            event.stopPropagation();
+            actions.remove(item, index);
+          }}
+        >
+          <TrashIcon />
+        </button>
+      )}
+    </div>
+  );
+}
+
+export const TodoRow = memo(TodoRowView);
