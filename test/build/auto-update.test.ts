@@ -6,16 +6,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // Only what auto-update touches: app.isPackaged, app.getPath and Notification. (Self-contained
 // rather than test/mocks/electron.ts, which has no Notification.)
-vi.mock('electron', async () => {
-  const { vi: vitest } = await import('vitest');
+const electronFake = vi.hoisted(() => {
   const app = {
     isPackaged: true,
     paths: { userData: '/nonexistent' } as Record<string, string>,
-    getPath: vitest.fn((name: string): string => app.paths[name] ?? `/nonexistent/${name}`),
+    getPath: vi.fn((name: string): string => app.paths[name] ?? `/nonexistent/${name}`),
   };
   class Notification {
     static shown: { title?: string; body?: string }[] = [];
-    static isSupported = vitest.fn(() => true);
+    static isSupported = vi.fn(() => true);
     constructor(private readonly options: { title?: string; body?: string }) {}
     show(): void {
       Notification.shown.push(this.options);
@@ -23,6 +22,7 @@ vi.mock('electron', async () => {
   }
   return { app, Notification };
 });
+vi.mock('electron', () => electronFake);
 
 vi.mock('electron-updater', async () => {
   const { vi: vitest } = await import('vitest');
@@ -37,7 +37,6 @@ vi.mock('electron-updater', async () => {
   return { autoUpdater };
 });
 
-import * as electron from 'electron';
 import { autoUpdater } from 'electron-updater';
 import {
   decideAutoUpdate,
@@ -58,12 +57,7 @@ import type { Logger } from '../../main/services/logger';
 const HOUR = 60 * 60 * 1000;
 const FEED = 'https://updates.example.com/todo-sync/';
 
-interface FakeNotificationClass {
-  shown: { title?: string; body?: string }[];
-  isSupported: ReturnType<typeof vi.fn>;
-}
-const FakeNotification = electron.Notification as unknown as FakeNotificationClass;
-const app = electron.app as unknown as { isPackaged: boolean; paths: Record<string, string> };
+const { app, Notification: FakeNotification } = electronFake;
 const updater = autoUpdater as unknown as EventEmitter & {
   logger: unknown;
   autoDownload: boolean;
