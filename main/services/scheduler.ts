@@ -177,6 +177,12 @@ export class SyncScheduler {
     this.requestFullSync();
   }
 
+  /** A full sync soon, in the background (respecting backoff, pause, offline). */
+  requestFullSync(): void {
+    this.fullRequestedAt = this.clock.now();
+    this.schedule();
+  }
+
   setIntervalMinutes(minutes: number): void {
     this.intervalMs = minutesToMs(minutes);
     if (this.periodicDueAt !== null) {
@@ -248,11 +254,6 @@ export class SyncScheduler {
     for (const reason of ['no-backend', 'work-offline'] as const)
       if (this.pauseReasons.has(reason)) return reason;
     return null;
-  }
-
-  private requestFullSync(): void {
-    this.fullRequestedAt = this.clock.now();
-    this.schedule();
   }
 
   private blocked(): boolean {

@@ -3,8 +3,9 @@
  * contract's schema, and observable so the scheduler and the engine follow changes live.
  *
  * Where the backend address comes from, strongest first: the TODO_BACKEND_URL environment
- * variable, the saved setting, then the embedded development backend started for this run.
- * The embedded one is never saved: its port changes every run.
+ * variable, the saved setting, then this run's default (the embedded development backend, or
+ * one the launcher passed). The run's default is never saved: the embedded backend's port
+ * changes every run.
  *
  * The auth token stays in the main process: the renderer sees only `hasAuthToken`, and logs
  * say only that it was set or removed.
@@ -27,7 +28,7 @@ export const SETTINGS_STORAGE_KEY = 'settings';
 export const BACKEND_URL_ENV = 'TODO_BACKEND_URL';
 
 export type SettingKey = keyof Settings;
-export type BackendUrlSource = 'environment' | 'settings' | 'embedded' | 'none';
+export type BackendUrlSource = 'environment' | 'settings' | 'run-default' | 'none';
 
 export interface SettingsChange {
   previous: Settings;
@@ -100,7 +101,7 @@ function readEnvBackendUrl(env: Readonly<Record<string, string | undefined>>): s
 export class SettingsService {
   private saved: Settings;
   private readonly envBackendUrl: string | null;
-  private embeddedBackendUrl: string | null = null;
+  private runDefaultBackendUrl: string | null = null;
   private readonly listeners = new Set<SettingsListener>();
   private readonly keyValues: KeyValueStore;
   private readonly logger: Logger;
@@ -116,7 +117,7 @@ export class SettingsService {
   get(): Settings {
     return {
       ...this.saved,
-      backendUrl: this.envBackendUrl ?? this.saved.backendUrl ?? this.embeddedBackendUrl,
+      backendUrl: this.envBackendUrl ?? this.saved.backendUrl ?? this.runDefaultBackendUrl,
     };
   }
 
@@ -129,11 +130,11 @@ export class SettingsService {
   backendUrlSource(): BackendUrlSource {
     if (this.envBackendUrl) return 'environment';
     if (this.saved.backendUrl) return 'settings';
-    if (this.embeddedBackendUrl) return 'embedded';
+    if (this.runDefaultBackendUrl) return 'run-default';
     return 'none';
   }
 
-  /** Whether the person or the environment chose a backend (the embedded one does not count). */
+  /** Whether the person or the environment chose a backend (this run's default does not count). */
   hasConfiguredBackend(): boolean {
     return this.envBackendUrl !== null || this.saved.backendUrl !== null;
   }
@@ -154,10 +155,13 @@ export class SettingsService {
     return this.view();
   }
 
-  /** The embedded backend's address for this run (null when it stopped). Not persisted. */
-  setEmbeddedBackendUrl(url: string | null): void {
+  /** The backend to use for this run when none is configured (null: none). Never saved. */
+  setRunDefaultBackendUrl(url: string | null): void {
     const previous = this.get();
-    this.embeddedBackendUrl = url === null ? null : normalizeBackendUrl(url);
+    if (url !== null && !settingsPatchSchema.safeParse({ backendUrl: url }).success) {
+      throw new AppError('invalid-request', FIELD_MESSAGES.backendUrl);
+    }
+    this.runDefaultBackendUrl = url === null ? null : normalizeBackendUrl(url);
     this.emit(previous);
   }
 
@@ -176,8 +180,8 @@ export class SettingsService {
         `The backend address is set by the ${BACKEND_URL_ENV} environment variable. Remove it to choose a backend here.`,
       );
     }
-    // The embedded backend's address echoed back by the form must not be saved: its port is per run.
-    if (url !== null && url === this.embeddedBackendUrl && this.saved.backendUrl === null) return null;
+    // This run's default echoed back by the form must not be saved (the embedded backend's port is per run).
+    if (url !== null && url === this.runDefaultBackendUrl && this.saved.backendUrl === null) return null;
     return url;
   }
 

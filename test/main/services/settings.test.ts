@@ -188,12 +188,12 @@ describe('where the backend address comes from', () => {
     expect(createSettings({ TODO_BACKEND_URL: '  ' }).get().backendUrl).toBeNull();
   });
 
-  it('uses the embedded backend only when nothing is configured, and never saves its address', () => {
+  it('uses the run’s default backend (the embedded one) only when nothing is configured, and never saves it', () => {
     const settings = createSettings();
     expect(settings.hasConfiguredBackend()).toBe(false);
-    settings.setEmbeddedBackendUrl('http://127.0.0.1:5555');
+    settings.setRunDefaultBackendUrl('http://127.0.0.1:5555');
     expect(settings.get().backendUrl).toBe('http://127.0.0.1:5555');
-    expect(settings.backendUrlSource()).toBe('embedded');
+    expect(settings.backendUrlSource()).toBe('run-default');
 
     settings.update({ backendUrl: 'http://127.0.0.1:5555', workOffline: false, syncIntervalMinutes: 9 });
     expect(keyValues.get(SETTINGS_STORAGE_KEY)).toMatchObject({ backendUrl: null });
@@ -204,5 +204,6 @@ describe('where the backend address comes from', () => {
     expect(settings.backendUrlSource()).toBe('settings');
     settings.update({ backendUrl: null });
     expect(settings.get().backendUrl).toBe('http://127.0.0.1:5555');
+    expectRefused(() => settings.setRunDefaultBackendUrl('ftp://x'), 'invalid-request', /http:\/\//);
   });
 });

@@ -1,0 +1,147 @@
+/**
+ * One handler per IPC channel, over the real services. The dispatcher (main/ipc/dispatch.ts)
+ * has already checked the sender and parsed the payload with the contract's schema, so each
+ * handler receives a typed, valid request. What a handler throws crosses to the renderer as a
+ * typed error: AppError here, StoreError and SyncError from below.
+ *
+ * Local writes go through the sync table, which writes the row and queues its operation in one
+ * transaction; the scheduler then pushes them shortly after, and the engine announces the
+ * changed data to every window.
+ */
+import type { IpcHandlers, SyncIssue, TodoChanges } from '../../common/ipc-contract';
+import type { SyncStatus } from '../../common/sync-types';
+import { todoTable, type TodoItem } from '../../common/todo-table';
+import type { Store } from '../store/types';
+import type { ConflictResolution, SyncContext, SyncIssueDetails, SyncTable } from '../sync';
+import { Query } from '../sync';
+import { AppError } from './errors';
+import type { SyncScheduler } from './scheduler';
+import type { SettingsService } from './settings';
+import { queryTodoPage } from './todo-list';
+import { toSyncIssue } from './sync-issues';
+import { exportUnsyncedChanges } from './unsynced-export';
+
+export interface HandlerServices {
+  store: Store;
+  syncContext: SyncContext;
+  todos: SyncTable<TodoItem>;
+  scheduler: Pick<SyncScheduler, 'runNow' | 'notifyLocalEdit' | 'requestFullSync'>;
+  settings: SettingsService;
+  getStatus(): SyncStatus;
+  now?: () => Date;
+}
+
+const GONE_MESSAGE = 'This todo no longer exists. It may have been deleted, here or on another device.';
+
+export function createIpcHandlers(services: HandlerServices): IpcHandlers {
+  const { store, syncContext, todos, scheduler, settings } = services;
+  const now = services.now ?? (() => new Date());
+
+  const requireTodo = (id: string): TodoItem => {
+    const existing = store.table(todoTable).lookup(id);
+    if (!existing) throw new AppError('not-found', GONE_MESSAGE);
+    return existing;
+  };
+
+  const requireIssue = (issueId: number, kind: SyncIssue['kind']): SyncIssueDetails => {
+    const issue = syncContext.getIssue(issueId);
+    if (!issue || issue.kind !== kind) {
+      throw new AppError(
+        'not-found',
+        kind === 'conflict'
+          ? 'This conflict has already been settled.'
+          : 'This refused change has already been retried or discarded.',
+      );
+    }
+    return issue;
+  };
+
+  return {
+    'todos:query': async (request) => queryTodoPage(store, request),
+
+    'todos:add': async ({ text, notes }) => {
+      const item = await todos.insert(notes === undefined ? { text } : { text, notes });
+      scheduler.notifyLocalEdit();
+      return item;
+    },
+
+    'todos:update': async ({ id, changes }) => {
+      requireTodo(id);
+      const item = await todos.update({ id, ...definedChanges(changes) });
+      scheduler.notifyLocalEdit();
+      return item;
+    },
+
+    'todos:remove': async ({ id }) => {
+      requireTodo(id);
+      await todos.del(id);
+      scheduler.notifyLocalEdit();
+      return null;
+    },
+
+    'sync:now': () => scheduler.runNow('full'),
+    'sync:push': () => scheduler.runNow('push'),
+    // A pull always pushes first (the engine never overwrites unsent changes), so it is a full run.
+    'sync:pull': () => scheduler.runNow('full'),
+    'sync:status': async () => services.getStatus(),
+
+    'conflicts:list': async () => syncContext.listIssues({ kind: 'conflict' }).map(toSyncIssue),
+
+    'conflicts:resolve': async ({ issueId, resolution }) => {
+      requireIssue(issueId, 'conflict');
+      const choice: ConflictResolution =
+        resolution.choice === 'fields' ? { fieldChoices: { ...resolution.fields } } : resolution.choice;
+      await syncContext.resolveConflict(issueId, choice);
+      scheduler.notifyLocalEdit();
+      return null;
+    },
+
+    'rejected:list': async () => syncContext.listIssues({ kind: 'rejected' }).map(toSyncIssue),
+
+    'rejected:retry': async ({ issueId, changes }) => {
+      requireIssue(issueId, 'rejected');
+      await syncContext.retryIssue(issueId, changes ? definedChanges(changes) : undefined);
+      scheduler.notifyLocalEdit();
+      return null;
+    },
+
+    'rejected:discard': async ({ issueId }) => {
+      requireIssue(issueId, 'rejected');
+      await syncContext.discardIssue(issueId);
+      return null;
+    },
+
+    'settings:get': async () => settings.view(),
+    'settings:set': async (patch) => settings.update(patch),
+
+    'data:export-unsynced': async () =>
+      exportUnsyncedChanges(store, { now: now(), backendUrl: settings.get().backendUrl }),
+
+    'data:reset': async ({ discardUnsyncedChanges }) => {
+      const pending = store.operations.list().length;
+      if (pending > 0 && !discardUnsyncedChanges) {
+        throw new AppError(
+          'refused',
+          `${pending === 1 ? '1 change has' : `${pending} changes have`} not reached the server yet. ` +
+            'Export them first, or confirm that they may be discarded.',
+        );
+      }
+      for (const declaration of store.declarations) {
+        // force only when the person agreed: otherwise the engine refuses atomically if an edit
+        // slipped in after the check above.
+        await syncContext.purge(new Query(declaration.name), discardUnsyncedChanges);
+      }
+      scheduler.requestFullSync();
+      return null;
+    },
+  };
+}
+
+/** zod leaves absent optional keys out, but an explicit undefined must not reach the store. */
+function definedChanges(changes: TodoChanges): Partial<TodoItem> {
+  const defined: Partial<TodoItem> = {};
+  if (changes.text !== undefined) defined.text = changes.text;
+  if (changes.complete !== undefined) defined.complete = changes.complete;
+  if (changes.notes !== undefined) defined.notes = changes.notes;
+  return defined;
+}
