@@ -10,7 +10,7 @@
  * request uses the new values.
  */
 import { randomUUID } from 'node:crypto';
-import type { RecordOf, TableDeclaration } from '../../common/table-schema';
+import type { RecordOf, SystemColumns, TableDeclaration } from '../../common/table-schema';
 import { SyncUsageError } from './errors';
 import { ProtocolClient, type ObservedRequest } from './protocol-client';
 import type { LocalRecord } from './records';
@@ -74,7 +74,7 @@ export class MobileServiceClient {
   /** The local table `name`, recording changes for push; typed when given the declaration. */
   getSyncTable<D extends TableDeclaration>(declaration: D): SyncTable<RecordOf<D>>;
   getSyncTable(name: string): SyncTable<LocalRecord>;
-  getSyncTable<R extends LocalRecord>(nameOrDeclaration: string | TableDeclaration): SyncTable<R> {
+  getSyncTable<R extends SystemColumns>(nameOrDeclaration: string | TableDeclaration): SyncTable<R> {
     const name = typeof nameOrDeclaration === 'string' ? nameOrDeclaration : nameOrDeclaration.name;
     this.syncContext.shapeOf(name);
     let table = this.tables.get(name);

@@ -7,7 +7,7 @@ export {
   type SyncIssueDetails,
 } from './sync-context';
 export { SyncTable } from './sync-table';
-export { Query, type ReadResult } from './query';
+export { Query, type ReadResult, type TableQuery } from './query';
 export { PushError, DEFAULT_MAX_PUSH_ATTEMPTS, type PushHandler, type PushResult } from './push';
 export type { PullResult, PullSettings } from './pull';
 export type { EngineStatus, StatusListener, DataChangedListener } from './status';

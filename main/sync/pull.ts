@@ -17,11 +17,11 @@
  * Known limit of $skip paging: if a row of a tie is updated on the server while we page
  * through that tie, the rows after it shift down by one and one of them can be skipped.
  */
-import type { PullWatermark, Store } from '../store/types';
+import type { PullWatermark, Store, Where } from '../store/types';
 import { BadResponseError, SyncUsageError } from './errors';
 import { odataDate, whereToODataFilter } from './odata';
 import { MAX_PAGE_SIZE, type Page, type ProtocolClient } from './protocol-client';
-import type { Query } from './query';
+import type { TableQuery } from './query';
 import type { LocalRecord, RecordShape, ServerRecord } from './records';
 import type { StatusTracker } from './status';
 
@@ -76,14 +76,17 @@ export function validatePullArguments(
 
 export async function pullTable(
   env: PullEnvironment,
-  query: Query<Record<string, unknown>>,
+  query: TableQuery,
   queryId: string | undefined,
   pageSize: number,
 ): Promise<PullResult> {
   const { store, protocol, status } = env;
   const tableName = query.tableName;
   const shape = env.shapeOf(tableName);
-  const userFilter = whereToODataFilter(query.getWhere(), (name) => shape.isKnownColumn(name));
+  const userFilter = whereToODataFilter(
+    query.getWhere() as Where<Record<string, unknown>> | undefined,
+    (name) => shape.isKnownColumn(name),
+  );
   const stored = queryId === undefined ? undefined : store.watermarks.get(tableName, queryId);
   const cursor: Cursor = {
     updatedAt: stored?.updatedAt ?? null,

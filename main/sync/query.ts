@@ -8,24 +8,33 @@
  */
 import type { StoreQuery, Where } from '../store/types';
 import { SyncUsageError } from './errors';
+import type { LocalRecord } from './records';
+
+/** What pull and purge read of a query: its table and its where-conditions. */
+export interface TableQuery {
+  readonly tableName: string;
+  getWhere(): object | undefined;
+}
 
 /** The rows, with `totalCount` when `includeTotalCount()` was asked. */
 export type ReadResult<R> = R[] & { totalCount?: number };
 
 type Column<R> = keyof R & string;
 
-export class Query<R extends Record<string, unknown>> {
+export class Query<R extends object = LocalRecord> implements TableQuery {
+  readonly tableName: string;
   private conditions: Where<R> | undefined;
-  private readonly ordering: { column: Column<R>; direction: 'asc' | 'desc' }[] = [];
+  private readonly ordering: { column: string; direction: 'asc' | 'desc' }[] = [];
   private skipCount: number | undefined;
   private takeCount: number | undefined;
   private withTotal = false;
-  private columns: Column<R>[] | undefined;
+  private columns: string[] | undefined;
+  /** Held as an object with a method, so a Query of a narrower row type stays assignable. */
+  private readonly reader: { read(query: Query<R>): Promise<ReadResult<R>> } | undefined;
 
-  constructor(
-    readonly tableName: string,
-    private readonly reader?: (query: Query<R>) => Promise<ReadResult<R>>,
-  ) {
+  constructor(tableName: string, reader?: (query: Query<R>) => Promise<ReadResult<R>>) {
+    this.tableName = tableName;
+    this.reader = reader ? { read: reader } : undefined;
     if (typeof tableName !== 'string' || tableName === '')
       throw new SyncUsageError('A query needs a table name.');
   }
@@ -84,11 +93,11 @@ export class Query<R extends Record<string, unknown>> {
   toStoreQuery(): StoreQuery<R> {
     const query: StoreQuery<R> = {};
     if (this.conditions) query.where = this.conditions;
-    if (this.ordering.length > 0) query.orderBy = this.ordering;
+    if (this.ordering.length > 0) query.orderBy = this.ordering as unknown as StoreQuery<R>['orderBy'];
     if (this.skipCount !== undefined) query.skip = this.skipCount;
     if (this.takeCount !== undefined) query.take = this.takeCount;
     if (this.withTotal) query.includeTotal = true;
-    if (this.columns) query.select = this.columns;
+    if (this.columns) query.select = this.columns as unknown as StoreQuery<R>['select'];
     return query;
   }
 
@@ -101,7 +110,7 @@ export class Query<R extends Record<string, unknown>> {
         ),
       );
     }
-    return this.reader(this);
+    return this.reader.read(this);
   }
 }
 

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConflictPolicy, OperationAction } from '../../common/sync-types';
 import { CONFLICT_POLICIES } from '../../common/sync-types';
-import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
+import type { OperationRecord, Store, SyncIssueRecord, Where } from '../store/types';
 import {
   PurgeRefusedError,
   SyncHttpError,
@@ -27,7 +27,7 @@ import { policyHandler } from './policies';
 import type { ProtocolClient } from './protocol-client';
 import { pullTable, validatePullArguments, type PullResult, type PullSettings } from './pull';
 import { DEFAULT_MAX_PUSH_ATTEMPTS, Pusher, type PushHandler, type PushResult } from './push';
-import type { Query } from './query';
+import type { TableQuery } from './query';
 import { RecordShape, toSnapshot, type LocalRecord } from './records';
 import { StatusTracker, type DataChangedListener, type EngineStatus, type StatusListener } from './status';
 import type { SyncTableHost } from './sync-table';
@@ -152,11 +152,7 @@ export class SyncContext implements SyncTableHost {
    * Pulls `query`'s rows of its table after pushing that table's pending operations.
    * With a queryId the pull is incremental, otherwise full.
    */
-  pull(
-    query: Query<Record<string, unknown>>,
-    queryId?: string,
-    settings?: PullSettings,
-  ): Promise<PullResult> {
+  pull(query: TableQuery, queryId?: string, settings?: PullSettings): Promise<PullResult> {
     const pageSize = validatePullArguments(queryId, settings);
     return this.runExclusive(async () => {
       const store = this.requireStore();
@@ -178,7 +174,7 @@ export class SyncContext implements SyncTableHost {
    * Deletes the query's rows locally and forgets the table's watermarks, in one transaction.
    * Refuses while the table has pending operations, unless `force` (which drops them).
    */
-  purge(query: Query<Record<string, unknown>>, force = false): Promise<number> {
+  purge(query: TableQuery, force = false): Promise<number> {
     return this.runExclusive(async () => {
       const store = this.requireStore();
       const tableName = query.tableName;
@@ -187,7 +183,7 @@ export class SyncContext implements SyncTableHost {
         const pending = store.operations.list({ tableName });
         if (pending.length > 0 && !force) throw new PurgeRefusedError(tableName, pending.length);
         const table = store.tableByName(tableName);
-        const where = query.getWhere();
+        const where = query.getWhere() as Where<LocalRecord> | undefined;
         const purgedIds = where
           ? new Set(table.query({ where, select: ['id'] }).items.map((row) => row.id))
           : undefined;

@@ -3,6 +3,7 @@
  * Each write and its operation-queue entry commit in one store transaction.
  */
 import { randomUUID } from 'node:crypto';
+import type { SystemColumns } from '../../common/table-schema';
 import type { Store } from '../store/types';
 import { SyncUsageError } from './errors';
 import type { OperationQueue } from './operation-queue';
@@ -20,7 +21,7 @@ export interface SyncTableHost {
 
 const MAX_ID_LENGTH = 255;
 
-export class SyncTable<R extends LocalRecord = LocalRecord> {
+export class SyncTable<R extends SystemColumns = LocalRecord> {
   constructor(
     private readonly host: SyncTableHost,
     readonly tableName: string,
@@ -37,7 +38,9 @@ export class SyncTable<R extends LocalRecord = LocalRecord> {
     }
     const row = store.transaction(() => {
       this.host.queue.recordInsert(this.tableName, id);
-      return store.tableByName(this.tableName).insert({ ...shape.userFieldsOf(item), id });
+      return store
+        .tableByName(this.tableName)
+        .insert({ ...shape.userFieldsOf(item as Record<string, unknown>), id });
     });
     this.changed();
     return row as R;
@@ -48,7 +51,7 @@ export class SyncTable<R extends LocalRecord = LocalRecord> {
     const store = this.host.requireStore();
     const shape = this.host.shapeOf(this.tableName);
     this.rejectUnknownColumns(item, shape);
-    const changes = shape.userFieldsOf(item);
+    const changes = shape.userFieldsOf(item as Record<string, unknown>);
     const row = store.transaction(() => {
       const table = store.tableByName(this.tableName);
       const before = this.existing(store, item.id);
