@@ -73,10 +73,11 @@ function canWrite(path: string): boolean {
 }
 
 /**
- * Looks at the file before SQLite does. Returns normally when SQLite may open it; throws
- * StoreError for newer-schema / read-only / io, and UnreadableDatabase when it is not a database.
+ * Looks at the file before SQLite does: 'new' when SQLite will create it, 'existing' when it
+ * is a database to probe. Throws StoreError for newer-schema / read-only / io, and
+ * UnreadableDatabase when it is not a database.
  */
-function inspectFile(path: string): void {
+function inspectFile(path: string): 'new' | 'existing' {
   const folder = nodePath.dirname(path);
   try {
     fs.mkdirSync(folder, { recursive: true });
@@ -104,7 +105,7 @@ function inspectFile(path: string): void {
     if (isErrno(error, 'ENOENT')) {
       // A new file: SQLite will create it and its -wal/-shm files in the folder.
       if (!canWrite(folder)) throw readOnlyError(folder);
-      return;
+      return 'new';
     }
     if (isErrno(error, 'EACCES', 'EPERM')) {
       throw new StoreError(
@@ -120,7 +121,7 @@ function inspectFile(path: string): void {
   // An empty file is what SQLite itself leaves when it was killed while creating one.
   if (size === 0) {
     if (!canWrite(path) || !canWrite(folder)) throw readOnlyError(path);
-    return;
+    return 'new';
   }
   if (size < 100 || !header.subarray(0, 16).equals(SQLITE_HEADER))
     throw new UnreadableDatabase('not a SQLite file');
@@ -128,6 +129,7 @@ function inspectFile(path: string): void {
   if (fileVersion > STORE_SCHEMA_VERSION) throw newerSchemaError(path, fileVersion);
   // WAL keeps -wal and -shm files next to the database, so the folder must be writable too.
   if (!canWrite(path) || !canWrite(folder)) throw readOnlyError(path);
+  return 'existing';
 }
 
 function newerSchemaError(path: string, fileVersion: number): StoreError {
@@ -170,8 +172,39 @@ function isUnreadableSqliteError(error: unknown): boolean {
   return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
 }
 
+/**
+ * Checks an existing file through a read-only connection: it never writes the file, and closing
+ * it neither checkpoints nor deletes the WAL. So a file we then refuse (newer schema) or move
+ * aside (damaged) is left exactly as we found it, WAL included.
+ */
+function probeExistingFile(path: string, busyTimeoutMs: number): void {
+  let probe: Database.Database;
+  try {
+    probe = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+  } catch (error) {
+    if (isUnreadableSqliteError(error))
+      throw new UnreadableDatabase('SQLite cannot open it', { cause: error });
+    throw translateSqliteError(error, `Opening the database ${path}`);
+  }
+  try {
+    // The WAL may hold a newer version number than the header inspectFile read.
+    const fileVersion = probe.pragma('user_version', { simple: true }) as number;
+    if (fileVersion > STORE_SCHEMA_VERSION) throw newerSchemaError(path, fileVersion);
+    // quick_check reads every page once (about 0.1 s at 100,000 todos): a damaged page found now
+    // means the person starts on a fresh file with the old one kept, instead of errors later.
+    const check = probe.pragma('quick_check(1)', { simple: true });
+    if (check !== 'ok') throw new UnreadableDatabase(`quick_check: ${String(check)}`);
+  } catch (error) {
+    if (isUnreadableSqliteError(error))
+      throw new UnreadableDatabase('SQLite cannot read it', { cause: error });
+    throw translateSqliteError(error, `Opening the database ${path}`);
+  } finally {
+    probe.close();
+  }
+}
+
 function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
-  inspectFile(path);
+  if (inspectFile(path) === 'existing') probeExistingFile(path, busyTimeoutMs);
   let db: Database.Database;
   try {
     db = new Database(path, { timeout: busyTimeoutMs });
@@ -181,13 +214,6 @@ function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
     throw translateSqliteError(error, `Opening the database ${path}`);
   }
   try {
-    // Read before any write: the WAL may hold a newer version number than the header we checked.
-    const fileVersion = db.pragma('user_version', { simple: true }) as number;
-    if (fileVersion > STORE_SCHEMA_VERSION) throw newerSchemaError(path, fileVersion);
-    // quick_check reads every page once (tens of ms at 100,000 rows): a damaged page found now
-    // means the person starts on a fresh file with their old one kept, instead of errors later.
-    const check = db.pragma('quick_check(1)', { simple: true });
-    if (check !== 'ok') throw new UnreadableDatabase(`quick_check: ${String(check)}`);
     db.pragma('journal_mode = WAL');
     // Durability: this file holds edits that exist nowhere else until they sync. WAL with
     // synchronous=NORMAL survives a process crash but can lose the last commits on power loss
