@@ -123,6 +123,7 @@ export async function pullTable(
       if (page.count !== undefined) result.total = page.count;
       const items = page.items;
       result.received += items.length;
+      status.setPhase({ kind: 'pulling', table: tableName, received: result.received, total: result.total });
       const fresh = advance(cursor, items, tableName);
       // Ask for the next page before writing this one: the server works while we write.
       if (items.length === pageSize) {
@@ -141,7 +142,6 @@ export async function pullTable(
             }
           : undefined;
       applyPage(env, shape, fresh, watermark, result);
-      status.setPhase({ kind: 'pulling', table: tableName, received: result.received, total: result.total });
       if (fresh.length > 0) status.dataChanged(tableName);
       // Let IPC and timers run between pages even when the next page is already here.
       await new Promise<void>((resolve) => setImmediate(resolve));

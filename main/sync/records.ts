@@ -85,10 +85,19 @@ export class RecordShape {
   readonly userColumns: readonly string[];
   private readonly dateColumns: readonly string[];
 
+  /** Non-nullable columns and the value a server null becomes (the server has no such rule). */
+  private readonly requiredDefaults: readonly (readonly [string, unknown])[];
+
   constructor(readonly declaration: TableDeclaration) {
     this.tableName = declaration.name;
     this.userColumns = Object.keys(declaration.columns);
     this.dateColumns = this.userColumns.filter((name) => declaration.columns[name]?.kind === 'date');
+    this.requiredDefaults = this.userColumns.flatMap((name) => {
+      const spec = declaration.columns[name];
+      return spec && !spec.nullable && spec.defaultValue !== undefined && spec.defaultValue !== null
+        ? [[name, spec.defaultValue] as const]
+        : [];
+    });
   }
 
   /** A server record as a local row: declared columns only (the server may know more). */
@@ -105,6 +114,9 @@ export class RecordShape {
     }
     for (const name of this.dateColumns) {
       if (typeof local[name] === 'string') local[name] = parseDate(local[name]);
+    }
+    for (const [name, fallback] of this.requiredDefaults) {
+      if (local[name] === null) local[name] = fallback;
     }
     return local;
   }

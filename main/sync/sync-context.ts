@@ -152,7 +152,7 @@ export class SyncContext implements SyncTableHost {
    * Pulls `query`'s rows of its table after pushing that table's pending operations.
    * With a queryId the pull is incremental, otherwise full.
    */
-  pull(query: TableQuery, queryId?: string, settings?: PullSettings): Promise<PullResult> {
+  async pull(query: TableQuery, queryId?: string, settings?: PullSettings): Promise<PullResult> {
     const pageSize = validatePullArguments(queryId, settings);
     return this.runExclusive(async () => {
       const store = this.requireStore();

@@ -203,3 +203,22 @@ export function shareOneUpdatedAt(dataDir: string, ids: readonly string[], updat
     db.close();
   }
 }
+
+/**
+ * Writes rows straight into the server's SQLite file, in the server's own layout, for the
+ * tests that need hundreds of rows quickly (a POST costs tens of ms on a busy machine). The
+ * server serves them like any other row.
+ */
+export function seedServerDirect(dataDir: string, ids: readonly string[], updatedAt: string): void {
+  const db = new Database(path.join(dataDir, 'todo-backend.sqlite'));
+  try {
+    const insert = db.prepare(
+      'INSERT INTO todoitem (id, text, complete, notes, createdAt, updatedAt, version, deleted) VALUES (?, ?, 0, NULL, ?, ?, 1, 0)',
+    );
+    db.transaction(() => {
+      for (const id of ids) insert.run(id, `text of ${id}`, updatedAt, updatedAt);
+    })();
+  } finally {
+    db.close();
+  }
+}
