@@ -10,6 +10,8 @@ import type { TodoCounts, TodoFilter, TodoListItem, TodoPage } from '../../commo
 import { describeError, todoSync } from '../api';
 
 export const PAGE_SIZE = 100;
+/** Newest first: a todo just added appears at the top, under the field it was typed in. */
+const SORT = { by: 'createdAt', direction: 'desc' } as const;
 
 export interface TodoWindowQuery {
   filter: TodoFilter;
@@ -58,6 +60,7 @@ function fetchPage(query: TodoWindowQuery, page: number): Promise<TodoPage> {
   return todoSync.queryTodos({
     filter: query.filter,
     ...(search ? { search } : {}),
+    sort: SORT,
     skip: page * PAGE_SIZE,
     take: PAGE_SIZE,
   });
