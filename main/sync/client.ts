@@ -23,7 +23,7 @@ export interface MobileServiceClientOptions extends SyncContextOptions {
   /** Per request, including reading the body (default 30 s). */
   timeoutMs?: number;
   /** Sees each request just before it is sent (never the auth token): diagnostics and tests. */
-  onRequest?: (request: ObservedRequest) => void;
+  onRequest?: (request: ObservedRequest) => void | Promise<void>;
 }
 
 export class MobileServiceClient {

@@ -35,8 +35,11 @@ export interface ProtocolClientOptions {
   /** Sent as X-ZUMO-AUTH when it returns a token. */
   authToken?: () => string | null;
   timeoutMs?: number;
-  /** Called synchronously just before each request is sent. */
-  onRequest?: (request: ObservedRequest) => void;
+  /**
+   * Called just before each request is sent. A returned promise delays the request (tests use
+   * it to act while an operation is in flight).
+   */
+  onRequest?: (request: ObservedRequest) => void | Promise<void>;
 }
 
 export interface ODataQuery {
@@ -279,7 +282,13 @@ export class ProtocolClient {
       headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(options.body);
     }
-    this.options.onRequest?.({ method, path, ifMatch: options.ifMatch ?? undefined, body: options.body });
+    const observed = this.options.onRequest?.({
+      method,
+      path,
+      ifMatch: options.ifMatch ?? undefined,
+      body: options.body,
+    });
+    if (observed) await observed;
 
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.control?.signal ? AbortSignal.any([timeout, options.control.signal]) : timeout;

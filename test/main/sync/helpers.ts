@@ -57,7 +57,7 @@ export async function createClient(
     ...options,
     onRequest: (request) => {
       requests.push(request);
-      options.onRequest?.(request);
+      return options.onRequest?.(request);
     },
   });
   const context = client.getSyncContext();
