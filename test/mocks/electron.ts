@@ -1,0 +1,378 @@
+/**
+ * A stand-in for the `electron` module, for tests of the shell and the preload:
+ *
+ *   vi.mock('electron', () => import('../../mocks/electron'));
+ *
+ * It records what the code under test asks of Electron (windows and their options, IPC
+ * handlers, protocol handlers, permission handlers, menus, external URLs) so tests can assert
+ * on it and drive it (fire window events, invoke a registered IPC handler as Electron would).
+ * Importing the real module from Node would try to download the Electron binary, so every
+ * test that loads shell or preload code must mock it. Call `resetElectronMock()` in
+ * `beforeEach`: the state lives as long as the test file's module cache.
+ */
+import { EventEmitter } from 'node:events';
+import type {
+  BrowserWindowConstructorOptions,
+  HandlerDetails,
+  MenuItemConstructorOptions,
+  Privileges,
+  Rectangle,
+  WindowOpenHandlerResponse,
+} from 'electron';
+import { vi } from 'vitest';
+
+type Listener = (...args: never[]) => unknown;
+
+// ---------------------------------------------------------------- app
+
+class FakeApp extends EventEmitter {
+  isPackaged = false;
+  name = 'Todo Sync';
+  requestSingleInstanceLock = vi.fn(() => true);
+  quit = vi.fn();
+  exit = vi.fn();
+  relaunch = vi.fn();
+  focus = vi.fn();
+  setAppUserModelId = vi.fn();
+  setAboutPanelOptions = vi.fn();
+  getVersion = vi.fn(() => '0.1.0');
+  getName = vi.fn(() => this.name);
+  getAppPath = vi.fn(() => '/fake/app');
+  paths: Record<string, string> = { userData: '/fake/user-data', logs: '/fake/user-data/logs' };
+  getPath = vi.fn((name: string) => this.paths[name] ?? `/fake/${name}`);
+  setPath = vi.fn((name: string, value: string) => {
+    this.paths[name] = value;
+  });
+  private readyResolve: (() => void) | null = null;
+  private ready: Promise<void> = this.newReadyPromise();
+  whenReady = vi.fn(() => this.ready);
+  isReady = vi.fn(() => this.readyResolve === null);
+
+  private newReadyPromise(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.readyResolve = () => {
+        this.readyResolve = null;
+        resolve();
+      };
+    });
+  }
+
+  /** Resolves whenReady() and emits 'ready', as Electron does once it has started. */
+  fireReady(): void {
+    this.readyResolve?.();
+    this.emit('ready');
+  }
+
+  reset(): void {
+    this.removeAllListeners();
+    this.isPackaged = false;
+    this.paths = { userData: '/fake/user-data', logs: '/fake/user-data/logs' };
+    this.ready = this.newReadyPromise();
+  }
+}
+
+export const app = new FakeApp();
+
+// ---------------------------------------------------------------- frames, web contents, windows
+
+export class FakeWebFrameMain {
+  parent: FakeWebFrameMain | null;
+  constructor(
+    public url: string,
+    parent: FakeWebFrameMain | null = null,
+  ) {
+    this.parent = parent;
+  }
+  get top(): FakeWebFrameMain {
+    return this.parent ? this.parent.top : this;
+  }
+}
+
+export class FakeSession {
+  permissionRequestHandler: Listener | null = null;
+  permissionCheckHandler: Listener | null = null;
+  devicePermissionHandler: Listener | null = null;
+  setPermissionRequestHandler = vi.fn((handler: Listener | null) => {
+    this.permissionRequestHandler = handler;
+  });
+  setPermissionCheckHandler = vi.fn((handler: Listener | null) => {
+    this.permissionCheckHandler = handler;
+  });
+  setDevicePermissionHandler = vi.fn((handler: Listener | null) => {
+    this.devicePermissionHandler = handler;
+  });
+  protocol = protocol;
+}
+
+export class FakeWebContents extends EventEmitter {
+  private static nextId = 1;
+  readonly id = FakeWebContents.nextId++;
+  windowOpenHandler: ((details: HandlerDetails) => WindowOpenHandlerResponse) | null = null;
+  mainFrame = new FakeWebFrameMain('');
+  session: FakeSession = session.defaultSession;
+  destroyed = false;
+  setWindowOpenHandler = vi.fn((handler: (details: HandlerDetails) => WindowOpenHandlerResponse) => {
+    this.windowOpenHandler = handler;
+  });
+  send = vi.fn();
+  isDestroyed = vi.fn(() => this.destroyed);
+  openDevTools = vi.fn();
+  getURL = vi.fn(() => this.mainFrame.url);
+
+  /**
+   * Emits a navigation as Electron 45 does: an event object carrying the details and a
+   * preventDefault; returns whether a listener prevented it.
+   */
+  fireNavigation(eventName: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', url: string): boolean {
+    let prevented = false;
+    const event = {
+      url,
+      isMainFrame: true,
+      preventDefault: () => {
+        prevented = true;
+      },
+    };
+    this.emit(eventName, event, url);
+    return prevented;
+  }
+
+  /** Emits 'will-attach-webview'; returns whether a listener prevented it. */
+  fireAttachWebview(): boolean {
+    let prevented = false;
+    this.emit('will-attach-webview', { preventDefault: () => (prevented = true) }, {}, {});
+    return prevented;
+  }
+}
+
+export class BrowserWindow extends EventEmitter {
+  static instances: BrowserWindow[] = [];
+  static getAllWindows = vi.fn(() => BrowserWindow.instances.filter((w) => !w.destroyed));
+  static getFocusedWindow = vi.fn(() => BrowserWindow.instances.find((w) => !w.destroyed) ?? null);
+  static fromWebContents = vi.fn(
+    (contents: FakeWebContents) => BrowserWindow.instances.find((w) => w.webContents === contents) ?? null,
+  );
+
+  readonly options: BrowserWindowConstructorOptions;
+  readonly webContents = new FakeWebContents();
+  destroyed = false;
+  minimized = false;
+  maximized = false;
+  bounds: Rectangle;
+  title: string;
+
+  loadURL = vi.fn(async (url: string) => {
+    this.webContents.mainFrame.url = url;
+  });
+  loadFile = vi.fn(async () => undefined);
+  show = vi.fn();
+  focus = vi.fn();
+  restore = vi.fn(() => {
+    this.minimized = false;
+  });
+  maximize = vi.fn(() => {
+    this.maximized = true;
+  });
+  isMinimized = vi.fn(() => this.minimized);
+  isMaximized = vi.fn(() => this.maximized);
+  isFullScreen = vi.fn(() => false);
+  isDestroyed = vi.fn(() => this.destroyed);
+  getBounds = vi.fn(() => ({ ...this.bounds }));
+  getNormalBounds = vi.fn(() => ({ ...this.bounds }));
+  setBounds = vi.fn((bounds: Rectangle) => {
+    this.bounds = { ...bounds };
+  });
+  setProgressBar = vi.fn();
+  setTitle = vi.fn((title: string) => {
+    this.title = title;
+  });
+  getTitle = vi.fn(() => this.title);
+  close = vi.fn(() => {
+    this.emit('close', { preventDefault: () => undefined });
+    this.destroyed = true;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  });
+
+  constructor(options: BrowserWindowConstructorOptions = {}) {
+    super();
+    this.options = options;
+    this.title = options.title ?? '';
+    this.bounds = {
+      x: options.x ?? 0,
+      y: options.y ?? 0,
+      width: options.width ?? 800,
+      height: options.height ?? 600,
+    };
+    BrowserWindow.instances.push(this);
+    // Electron announces every new WebContents on the app, before the page loads.
+    app.emit('web-contents-created', { preventDefault: () => undefined }, this.webContents);
+  }
+
+  /** What Electron emits once the first paint is ready. */
+  fireReadyToShow(): void {
+    this.emit('ready-to-show');
+  }
+}
+
+// ---------------------------------------------------------------- ipc
+
+interface FakeInvokeEvent {
+  sender: FakeWebContents;
+  senderFrame: FakeWebFrameMain | null;
+  frameId: number;
+  processId: number;
+  type: 'frame';
+}
+
+type InvokeListener = (event: FakeInvokeEvent, ...args: unknown[]) => unknown;
+
+class FakeIpcMain extends EventEmitter {
+  readonly handlers = new Map<string, InvokeListener>();
+  handle = vi.fn((channel: string, listener: InvokeListener) => {
+    if (this.handlers.has(channel)) {
+      // Electron throws on a second handler for the same channel.
+      throw new Error(`Attempted to register a second handler for '${channel}'`);
+    }
+    this.handlers.set(channel, listener);
+  });
+  removeHandler = vi.fn((channel: string) => {
+    this.handlers.delete(channel);
+  });
+
+  /** Calls the registered handler the way Electron does for ipcRenderer.invoke from `frame`. */
+  async invoke(channel: string, frame: FakeWebFrameMain | null, ...args: unknown[]): Promise<unknown> {
+    const listener = this.handlers.get(channel);
+    if (!listener) throw new Error(`No handler registered for '${channel}'`);
+    const event: FakeInvokeEvent = {
+      sender: new FakeWebContents(),
+      senderFrame: frame,
+      frameId: 1,
+      processId: 1,
+      type: 'frame',
+    };
+    return listener(event, ...args);
+  }
+
+  reset(): void {
+    this.handlers.clear();
+    this.removeAllListeners();
+  }
+}
+
+export const ipcMain = new FakeIpcMain();
+
+class FakeIpcRenderer extends EventEmitter {
+  invoke = vi.fn(async (channel: string, payload?: unknown): Promise<unknown> => ({
+    ok: true,
+    value: { channel, payload },
+  }));
+  send = vi.fn();
+  sendSync = vi.fn();
+}
+
+export const ipcRenderer = new FakeIpcRenderer();
+
+export const contextBridge = {
+  exposed: new Map<string, unknown>(),
+  exposeInMainWorld: vi.fn((key: string, api: unknown) => {
+    contextBridge.exposed.set(key, api);
+  }),
+};
+
+// ---------------------------------------------------------------- protocol and session
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+export const protocol = {
+  privilegedSchemes: [] as { scheme: string; privileges?: Privileges }[],
+  handlers: new Map<string, ProtocolHandler>(),
+  registerSchemesAsPrivileged: vi.fn((schemes: { scheme: string; privileges?: Privileges }[]) => {
+    protocol.privilegedSchemes.push(...schemes);
+  }),
+  handle: vi.fn((scheme: string, handler: ProtocolHandler) => {
+    protocol.handlers.set(scheme, handler);
+  }),
+  unhandle: vi.fn((scheme: string) => {
+    protocol.handlers.delete(scheme);
+  }),
+  isProtocolHandled: vi.fn((scheme: string) => protocol.handlers.has(scheme)),
+};
+
+export const session = {
+  defaultSession: undefined as unknown as FakeSession,
+};
+session.defaultSession = new FakeSession();
+
+// ---------------------------------------------------------------- menus, shell, dialogs, OS
+
+export class FakeMenu {
+  constructor(readonly template: MenuItemConstructorOptions[]) {}
+  getMenuItemById(id: string): MenuItemConstructorOptions | null {
+    const visit = (items: MenuItemConstructorOptions[]): MenuItemConstructorOptions | null => {
+      for (const item of items) {
+        if (item.id === id) return item;
+        if (Array.isArray(item.submenu)) {
+          const found = visit(item.submenu);
+          if (found) return found;
+        }
+      }
+      return null;
+    };
+    return visit(this.template);
+  }
+}
+
+let applicationMenu: FakeMenu | null = null;
+
+export const Menu = {
+  buildFromTemplate: vi.fn((template: MenuItemConstructorOptions[]) => new FakeMenu(template)),
+  setApplicationMenu: vi.fn((menu: FakeMenu | null) => {
+    applicationMenu = menu;
+  }),
+  getApplicationMenu: vi.fn(() => applicationMenu),
+};
+
+export const shell = {
+  openExternal: vi.fn(async (_url: string) => undefined),
+  openPath: vi.fn(async (_path: string) => ''),
+  showItemInFolder: vi.fn(),
+};
+
+export const dialog = {
+  showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),
+  showErrorBox: vi.fn(),
+};
+
+export const screen = {
+  displays: [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
+  getAllDisplays: vi.fn(() => screen.displays),
+  getPrimaryDisplay: vi.fn(() => screen.displays[0]),
+};
+
+export const powerMonitor = new EventEmitter();
+
+export const net = {
+  online: true,
+  isOnline: vi.fn(() => net.online),
+};
+
+export const nativeTheme = { shouldUseDarkColors: false, themeSource: 'system' };
+
+// ---------------------------------------------------------------- reset
+
+/** Forgets every window, handler and call, so each test starts from a fresh Electron. */
+export function resetElectronMock(): void {
+  vi.clearAllMocks();
+  app.reset();
+  BrowserWindow.instances = [];
+  ipcMain.reset();
+  ipcRenderer.removeAllListeners();
+  contextBridge.exposed.clear();
+  protocol.privilegedSchemes = [];
+  protocol.handlers.clear();
+  session.defaultSession = new FakeSession();
+  applicationMenu = null;
+  powerMonitor.removeAllListeners();
+  net.online = true;
+  screen.displays = [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }];
+}
