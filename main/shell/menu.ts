@@ -1,0 +1,179 @@
+/**
+ * The application menu as a plain template, built from its inputs only, so tests can read it
+ * and click it without Electron. The shell passes the result to Menu.buildFromTemplate.
+ *
+ * CmdOrCtrl+R belongs to "Sync Now" (people press it expecting a refresh). Electron's default
+ * View > Reload takes that accelerator and reloading would only throw the UI state away, so a
+ * production menu has no reload at all; development builds reload on CmdOrCtrl+Shift+R.
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+
+export const SYNC_NOW_ACCELERATOR = 'CmdOrCtrl+R';
+export const DEV_RELOAD_ACCELERATOR = 'CmdOrCtrl+Shift+R';
+
+/** Menu item ids, for tests and for updating the checkbox when the setting changes elsewhere. */
+export const MENU_IDS = {
+  syncNow: 'sync-now',
+  workOffline: 'work-offline',
+  about: 'about',
+  openDataFolder: 'open-data-folder',
+  showLogs: 'show-logs',
+  reload: 'dev-reload',
+  devTools: 'dev-tools',
+} as const;
+
+export interface MenuSyncService {
+  syncNow(): Promise<unknown>;
+  setWorkOffline(workOffline: boolean): unknown;
+  isWorkingOffline(): boolean;
+}
+
+export interface MenuActions {
+  openDataFolder(): unknown;
+  showLogs(): unknown;
+  showAbout(): unknown;
+}
+
+export interface MenuOptions {
+  platform: NodeJS.Platform;
+  /** Development build: adds reload and developer tools. */
+  isDev: boolean;
+  appName: string;
+  version: string;
+  syncService: MenuSyncService;
+  actions: MenuActions;
+  /** A menu action failed; the shell logs it (and shows it when it matters). */
+  onError?: (error: unknown, action: string) => void;
+}
+
+export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
+  const { platform, isDev, appName, version, syncService, actions } = options;
+  const isMac = platform === 'darwin';
+
+  /** Runs a click action; a rejection or throw is reported instead of becoming unhandled. */
+  const run = (action: string, task: () => unknown) => (): void => {
+    try {
+      const result = task();
+      if (result instanceof Promise) result.catch((error: unknown) => options.onError?.(error, action));
+    } catch (error) {
+      options.onError?.(error, action);
+    }
+  };
+
+  const aboutItem: MenuItemConstructorOptions = {
+    id: MENU_IDS.about,
+    label: `About ${appName}`,
+    sublabel: `Version ${version}`,
+    click: run('about', actions.showAbout),
+  };
+
+  const syncItems: MenuItemConstructorOptions[] = [
+    {
+      id: MENU_IDS.syncNow,
+      label: 'Sync Now',
+      accelerator: SYNC_NOW_ACCELERATOR,
+      click: run('sync now', () => syncService.syncNow()),
+    },
+    {
+      id: MENU_IDS.workOffline,
+      label: 'Work Offline',
+      type: 'checkbox',
+      checked: syncService.isWorkingOffline(),
+      // Electron has already toggled `checked` when click runs.
+      click: (item) => run('work offline', () => syncService.setWorkOffline(item.checked))(),
+    },
+  ];
+
+  const appMenu: MenuItemConstructorOptions = {
+    label: appName,
+    submenu: [
+      aboutItem,
+      { type: 'separator' },
+      { role: 'services' },
+      { type: 'separator' },
+      { role: 'hide' },
+      { role: 'hideOthers' },
+      { role: 'unhide' },
+      { type: 'separator' },
+      { role: 'quit' },
+    ],
+  };
+
+  const fileMenu: MenuItemConstructorOptions = {
+    label: '&File',
+    submenu: [...syncItems, { type: 'separator' }, isMac ? { role: 'close' } : { role: 'quit' }],
+  };
+
+  const editMenu: MenuItemConstructorOptions = {
+    label: '&Edit',
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      ...(isMac ? [{ role: 'pasteAndMatchStyle' } as const] : []),
+      { role: 'delete' },
+      { type: 'separator' },
+      { role: 'selectAll' },
+    ],
+  };
+
+  const developerItems: MenuItemConstructorOptions[] = isDev
+    ? [
+        // An explicit accelerator replaces the role's default CmdOrCtrl+R.
+        { id: MENU_IDS.reload, role: 'reload', accelerator: DEV_RELOAD_ACCELERATOR },
+        { id: MENU_IDS.devTools, role: 'toggleDevTools' },
+        { type: 'separator' },
+      ]
+    : [];
+
+  const viewMenu: MenuItemConstructorOptions = {
+    label: '&View',
+    submenu: [
+      ...developerItems,
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+    ],
+  };
+
+  const windowMenu: MenuItemConstructorOptions = {
+    label: '&Window',
+    submenu: isMac
+      ? [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }]
+      : [{ role: 'minimize' }, { role: 'close' }],
+  };
+
+  const helpMenu: MenuItemConstructorOptions = {
+    label: '&Help',
+    role: 'help',
+    submenu: [
+      {
+        id: MENU_IDS.openDataFolder,
+        label: 'Open Data Folder',
+        click: run('open data folder', actions.openDataFolder),
+      },
+      { id: MENU_IDS.showLogs, label: 'Show Logs', click: run('show logs', actions.showLogs) },
+      ...(isMac ? [] : [{ type: 'separator' } as const, aboutItem]),
+    ],
+  };
+
+  return [...(isMac ? [appMenu] : []), fileMenu, editMenu, viewMenu, windowMenu, helpMenu];
+}
+
+/** The About box's text. */
+export function aboutDetail(
+  appName: string,
+  version: string,
+  versions: Partial<NodeJS.ProcessVersions>,
+): string {
+  const lines = [`${appName} ${version}`];
+  if (versions.electron) lines.push(`Electron ${versions.electron}`);
+  if (versions.chrome) lines.push(`Chromium ${versions.chrome}`);
+  if (versions.node) lines.push(`Node.js ${versions.node}`);
+  return lines.join('\n');
+}
