@@ -28,7 +28,7 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 /**
  * Folds text for case-insensitive comparison. SQLite's NOCASE and LIKE only fold ASCII, and
@@ -38,7 +38,7 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
  */
 export function foldCase(text: string): string {
   // Most text is ASCII, where all of that is just toLowerCase: keeps bulk pulls fast.
-  if (ASCII_ONLY.test(text)) return text.toLowerCase();
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFC').toUpperCase().toLowerCase();
 }
 

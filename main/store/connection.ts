@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SqlValue } from './codec';
-import { translateSqliteError } from './errors';
+import { StoreError, translateSqliteError } from './errors';
 
 type Statement = Database.Statement<unknown[], unknown>;
 type StatementMode = 'run' | 'rows' | 'raw' | 'pluck';
@@ -80,6 +80,8 @@ export class Connection {
     try {
       return fn();
     } catch (error) {
+      if (!this.db.open)
+        throw new StoreError('io', `${context} failed: the store is already closed.`, { cause: error });
       throw translateSqliteError(error, context);
     }
   }

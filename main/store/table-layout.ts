@@ -82,7 +82,8 @@ export function validateDeclaration(declaration: unknown): asserts declaration i
   }
   const seen = new Set(Object.keys(SYSTEM_COLUMNS).map((name) => name.toLowerCase()));
   for (const [name, spec] of Object.entries(declaration.columns)) {
-    if (!IDENTIFIER.test(name)) {
+    // __proto__ would set a returned row's prototype instead of a field.
+    if (!IDENTIFIER.test(name) || name === '__proto__') {
       throw new StoreError('invalid-query', `"${tableName}.${name}" cannot be a column name.`);
     }
     // SQLite column names are case-insensitive: `Text` and `text` would be one column.

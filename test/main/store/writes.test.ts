@@ -201,6 +201,16 @@ describe('atomicity', () => {
   });
 });
 
+describe('a closed store', () => {
+  it('answers with an "io" StoreError instead of crashing', () => {
+    const table = store.table(todoTable);
+    store.close();
+    expect(storeErrorOf(() => table.lookup('x')).code).toBe('io');
+    expect(storeErrorOf(() => store.operations.list()).code).toBe('io');
+    store.close();
+  });
+});
+
 describe('tables declared at run time', () => {
   it('defineTable creates a table with an arbitrary column list, and is idempotent', () => {
     const declaration = {
@@ -233,6 +243,7 @@ describe('tables declared at run time', () => {
       { name: 't', columns: { a: { kind: 'integer', nullable: false, defaultValue: 'x' } } },
       { name: 't', columns: {}, indexes: [['missing']] },
       { name: 'TodoItem', columns: {} },
+      { name: 't', columns: JSON.parse('{"__proto__": {"kind": "string", "nullable": true}}') as unknown },
     ];
     for (const attempt of attempts) {
       const error = storeErrorOf(() =>
