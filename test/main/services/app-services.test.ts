@@ -1,0 +1,195 @@
+/**
+ * The composition root: opening the store (and saying so when it cannot), the embedded
+ * backend's life cycle, settings reaching the engine and the scheduler, and an auth token
+ * that is refused and never logged. Real store, real server.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncStatus } from '../../../common/sync-types';
+import {
+  createAppServices,
+  DATABASE_FILE_NAME,
+  StartupError,
+  type AppServices,
+  type AppServicesOptions,
+} from '../../../main/services/app-services';
+import { startEmbeddedBackend, type EmbeddedBackend } from '../../../main/services/backend-process';
+import { startTestBackend, type TestBackend } from '../../support/backend';
+import { recordingLogger } from './support/memory-key-values';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+let backend: TestBackend;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  backend = await startTestBackend();
+});
+afterAll(async () => {
+  await backend?.stop();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-app-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function open(options: Partial<AppServicesOptions> = {}): Promise<AppServices> {
+  const services = await createAppServices({ userDataPath: tempDir(), env: {}, ...options });
+  cleanups.push(() => services.close());
+  return services;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('opening the store', () => {
+  it('refuses to start with a clear message when the database cannot be opened', async () => {
+    const userData = tempDir();
+    // A folder where the database file should be: nothing can open it.
+    mkdirSync(path.join(userData, DATABASE_FILE_NAME));
+    const failure = createAppServices({ userDataPath: userData, env: {} });
+    await expect(failure).rejects.toBeInstanceOf(StartupError);
+    await expect(failure).rejects.toThrow(/^Todo Sync could not open its data\. /);
+  });
+
+  it('starts with an empty database when the file is damaged, and tells the person', async () => {
+    const userData = tempDir();
+    writeFileSync(path.join(userData, DATABASE_FILE_NAME), 'this is not a database'.repeat(100));
+    const services = await open({ userDataPath: userData });
+    expect(services.notices).toHaveLength(1);
+    expect(services.notices[0]).toMatch(/could not be read/);
+    const page = await services.handlers['todos:query']({ filter: 'all', skip: 0, take: 10 });
+    expect(page.total).toBe(0);
+  });
+
+  it('refuses to start when TODO_BACKEND_URL is not http(s), naming the variable', async () => {
+    await expect(
+      createAppServices({ userDataPath: tempDir(), env: { TODO_BACKEND_URL: 'ftp://x' } }),
+    ).rejects.toThrow(/TODO_BACKEND_URL/);
+  });
+
+  it('uses TODO_BACKEND_URL over the saved setting', async () => {
+    const services = await open({ env: { TODO_BACKEND_URL: backend.url } });
+    expect(services.getStatus().backendUrl).toBe(backend.url);
+    expect((await services.syncService.syncNow()).ok).toBe(true);
+  });
+});
+
+describe('the embedded backend', () => {
+  it('is started when nothing is configured, synced with, and stopped on close', async () => {
+    let started: EmbeddedBackend | undefined;
+    const userData = tempDir();
+    const services = await open({
+      userDataPath: userData,
+      startEmbeddedBackend: async () => {
+        started = await startEmbeddedBackend({
+          projectRoot: repoRoot,
+          dataDir: path.join(userData, 'backend'),
+          nodePath: process.execPath,
+        });
+        return started;
+      },
+    });
+    await services.start();
+    if (!started?.pid) throw new Error('the embedded backend did not start');
+    expect(services.getStatus().backendUrl).toBe(started.url);
+    expect((await services.handlers['settings:get'](undefined)).backendUrl).toBe(started.url);
+
+    await services.handlers['todos:add']({ text: 'to the embedded backend' });
+    expect(await services.syncService.syncNow()).toMatchObject({ ok: true, pushed: 1 });
+
+    await services.close();
+    expect(isAlive(started.pid)).toBe(false);
+  });
+
+  it('failing to start leaves the app working local-only, saying why', async () => {
+    const services = await open({
+      startEmbeddedBackend: () => Promise.reject(new Error('The local backend could not start: no Node.')),
+    });
+    await services.start();
+    expect(services.notices.join('\n')).toMatch(/no Node\. .*kept on this computer only/);
+    expect(services.getStatus().connectivity).toBe('local-only');
+    await services.handlers['todos:add']({ text: 'still works' });
+    expect(services.getStatus().pendingOperations).toBe(1);
+  });
+});
+
+describe('settings reach the engine and the scheduler', () => {
+  it('a new interval moves the next background sync', async () => {
+    const services = await open({ backendUrl: backend.url });
+    const next = new Promise<SyncStatus>((resolve) =>
+      services.onStatusChanged((status) => status.nextSyncAt && status.lastSyncedAt && resolve(status)),
+    );
+    await services.start();
+    const first = await next;
+    const lastSynced = Date.parse(first.lastSyncedAt ?? '');
+    expect(Date.parse(first.nextSyncAt ?? '') - lastSynced).toBeGreaterThanOrEqual(4 * 60_000);
+
+    await services.handlers['settings:set']({ syncIntervalMinutes: 60 });
+    expect(Date.parse(services.getStatus().nextSyncAt ?? '') - lastSynced).toBeGreaterThanOrEqual(
+      59 * 60_000,
+    );
+  });
+
+  it('the conflict policy applies to the engine', async () => {
+    const services = await open({ backendUrl: backend.url });
+    const { syncContext } = services.parts;
+    expect(syncContext.getConflictPolicy('todoitem')).toBe('merge');
+    await services.handlers['settings:set']({ conflictPolicy: 'server-wins' });
+    expect(syncContext.getConflictPolicy('todoitem')).toBe('server-wins');
+  });
+
+  it('a refused token pauses syncing as unauthorized, is never logged, and a new token resumes', async () => {
+    const logger = recordingLogger();
+    const services = await open({ backendUrl: backend.url, logger });
+    const token = 'not-a-valid-token-4242';
+    await services.handlers['settings:set']({ authToken: token });
+    await services.handlers['todos:add']({ text: 'waits for a good token' });
+
+    const refused = await services.syncService.syncNow();
+    expect(refused.error?.code).toBe('unauthorized');
+    expect(services.getStatus().connectivity).toBe('unauthorized');
+    // Background syncing waits for new credentials instead of retrying.
+    await services.start();
+    expect(services.parts.scheduler.getState()).toMatchObject({ unauthorized: true, nextSyncAt: null });
+
+    const resumed = new Promise<SyncStatus>((resolve) =>
+      services.onStatusChanged((status) => status.pendingOperations === 0 && resolve(status)),
+    );
+    await services.handlers['settings:set']({ authToken: null });
+    expect(await resumed).toMatchObject({ connectivity: 'online', lastError: null });
+    expect(logger.lines.join('\n')).not.toContain(token);
+    expect(logger.lines.join('\n')).toMatch(/auth token set/);
+  });
+
+  it('moving to another backend pulls it from scratch', async () => {
+    const other = await startTestBackend();
+    cleanups.push(() => other.stop());
+    const services = await open({ backendUrl: backend.url });
+    await services.handlers['todos:add']({ text: 'on the first' });
+    await services.syncService.syncNow();
+
+    await fetch(`${other.url}/tables/todoitem`, {
+      method: 'POST',
+      headers: { 'ZUMO-API-VERSION': '2.0.0', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'old-row-on-other', text: 'older than any watermark', complete: false }),
+    });
+    await services.handlers['settings:set']({ backendUrl: other.url });
+    expect(services.getStatus().backendUrl).toBe(other.url);
+    await services.syncService.syncNow();
+    const page = await services.handlers['todos:query']({ filter: 'all', skip: 0, take: 10 });
+    expect(page.items.map((item) => item.id)).toContain('old-row-on-other');
+  });
+});
