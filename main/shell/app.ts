@@ -27,6 +27,8 @@ export const APP_NAME = 'Todo Sync';
 export const APP_USER_MODEL_ID = 'app.todosync.TodoSync';
 /** How long quitting waits for the services (store, scheduler, embedded backend) to stop. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Runs the app on another data folder, e.g. two copies syncing through one local server. */
+export const USER_DATA_DIR_ENV = 'TODO_SYNC_USER_DATA_DIR';
 
 /**
  * What the shell needs from the services layer; main/services/app-services.ts's AppServices
@@ -110,6 +112,11 @@ export function runApp(options: RunAppOptions): RunningApp {
   const platform = options.platform ?? process.platform;
 
   registerAppScheme();
+
+  // Before the lock: the single-instance lock belongs to the data folder, so copies with
+  // different folders may run side by side.
+  const userDataOverride = env[USER_DATA_DIR_ENV]?.trim();
+  if (userDataOverride) app.setPath('userData', path.resolve(userDataOverride));
 
   if (!app.requestSingleInstanceLock()) {
     // Another Todo Sync is running; it receives 'second-instance' and comes to the front.

@@ -57,9 +57,12 @@ test.describe('the Electron app', () => {
 
     const app = await electron.launch({
       executablePath: found.executable,
-      args: [REPO_ROOT, `--user-data-dir=${userDataDir}`],
+      args: [REPO_ROOT],
       cwd: REPO_ROOT,
-      env: { ...process.env, TODO_SYNC_UPDATE_URL: 'off' } as Record<string, string>,
+      env: { ...process.env, TODO_SYNC_USER_DATA_DIR: userDataDir, TODO_SYNC_UPDATE_URL: 'off' } as Record<
+        string,
+        string
+      >,
       timeout: 60_000,
     });
     try {

@@ -179,6 +179,16 @@ describe('start-up', () => {
     expect(BrowserWindow.instances).toHaveLength(0);
   });
 
+  it('uses the data folder from TODO_SYNC_USER_DATA_DIR, before taking the single-instance lock', async () => {
+    const other = path.join(userDataDir, 'second-copy');
+    await start({ env: { TODO_SYNC_USER_DATA_DIR: other } });
+    expect(app.setPath).toHaveBeenCalledWith('userData', other);
+    expect(app.setPath.mock.invocationCallOrder[0]).toBeLessThan(
+      app.requestSingleInstanceLock.mock.invocationCallOrder[0] ?? 0,
+    );
+    expect(context?.userDataDir).toBe(other);
+  });
+
   it('brings the window back when a second instance starts', async () => {
     await start();
     const window = mainWindow();
