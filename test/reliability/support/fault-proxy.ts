@@ -69,8 +69,11 @@ export interface ExchangeRecord {
 }
 
 export interface FaultProxyHooks {
-  /** Awaited before the request goes to the server (e.g. to kill the client at that moment). */
-  beforeForward?(exchange: ExchangeRecord): Promise<void> | void;
+  /**
+   * Awaited before the request goes to the server (e.g. to kill the client at that moment).
+   * Returning false drops the request: the server never sees it.
+   */
+  beforeForward?(exchange: ExchangeRecord): Promise<boolean | void> | boolean | void;
   /** Awaited after the server answered and before anything is relayed. */
   afterServerReply?(exchange: ExchangeRecord): Promise<void> | void;
   /** Called once the reply (whole, broken or none) has been dealt with. */
@@ -103,6 +106,8 @@ export interface FaultProxy {
   readonly counts: Readonly<Record<FaultKind, number>>;
   readonly log: readonly ExchangeRecord[];
   totalFaults(): number;
+  /** Requests received so far. */
+  requestCount(): number;
   /** 0 turns injection off (a fault-free path); forced faults still apply. */
   setFaultRate(rate: number): void;
   /** The next request matching `match` gets `kind`, whatever the random source says. */
@@ -335,7 +340,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           break;
       }
 
-      await hooks?.beforeForward?.(exchange);
+      if ((await hooks?.beforeForward?.(exchange)) === false) {
+        socket.destroy();
+        return;
+      }
       let upstream: { res: http.IncomingMessage; body: Buffer };
       try {
         upstream = await forward(req, requestBody);
@@ -448,6 +456,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     counts,
     log,
     totalFaults,
+    requestCount: () => seq,
     setFaultRate(rate) {
       faultRate = rate;
     },

@@ -25,6 +25,8 @@ export interface SyncClientOptions {
   /** Every record id this client creates or pulls starts with it. */
   idPrefix: string;
   timeoutMs: number;
+  /** Rows per pull request (default: the engine's). Small pages make pulls span many requests. */
+  pullPageSize?: number;
 }
 
 export interface StepOutcome {
@@ -79,6 +81,7 @@ export async function openSyncClient(options: SyncClientOptions): Promise<SyncCl
   if (!installationId) throw new Error('The sync context has no installation id after initialize');
   const slice = { ge: options.idPrefix, lt: prefixUpperBound(options.idPrefix) };
   const queryId = `reliability-${options.idPrefix.replace(/[^A-Za-z0-9_.:-]/g, '_')}`;
+  const pullSettings = options.pullPageSize ? { pageSize: options.pullPageSize } : undefined;
   const sliceQuery = (): Query<Record<string, unknown>> =>
     new Query<Record<string, unknown>>(todoTable.name).where({ id: slice });
 
@@ -98,11 +101,11 @@ export async function openSyncClient(options: SyncClientOptions): Promise<SyncCl
     context,
     table,
     push: () => step(() => context.push()),
-    pull: () => step(() => context.pull(sliceQuery(), queryId)),
+    pull: () => step(() => context.pull(sliceQuery(), queryId, pullSettings)),
     async sync() {
       const pushed = await step(() => context.push());
       if (!pushed.ok) return pushed;
-      return step(() => context.pull(sliceQuery(), queryId));
+      return step(() => context.pull(sliceQuery(), queryId, pullSettings));
     },
     localTodos() {
       return store.table(todoTable).query({ orderBy: [{ column: 'id' }] }).items;
