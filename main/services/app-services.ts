@@ -275,6 +275,11 @@ async function assemble(
       if (options.startEmbeddedBackend) {
         try {
           embedded = await options.startEmbeddedBackend();
+          // The app may have been told to quit while the backend was starting.
+          if (closing) {
+            await embedded.stop();
+            return;
+          }
           settings.setRunDefaultBackendUrl(embedded.url);
           embedded.onUnexpectedExit((description) => {
             notices.push(description);

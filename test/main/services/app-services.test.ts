@@ -114,6 +114,27 @@ describe('the embedded backend', () => {
     expect(isAlive(started.pid)).toBe(false);
   });
 
+  it('is stopped when the app closes while it is still starting', async () => {
+    let finishStarting: (backend: EmbeddedBackend) => void = () => undefined;
+    let stopped = false;
+    const services = await open({
+      startEmbeddedBackend: () => new Promise<EmbeddedBackend>((resolve) => (finishStarting = resolve)),
+    });
+    const starting = services.start();
+    await services.close();
+    finishStarting({
+      url: 'http://127.0.0.1:1',
+      pid: undefined,
+      dataDir: '',
+      onUnexpectedExit: () => () => undefined,
+      stop: async () => {
+        stopped = true;
+      },
+    });
+    await starting;
+    expect(stopped).toBe(true);
+  });
+
   it('failing to start leaves the app working local-only, saying why', async () => {
     const services = await open({
       startEmbeddedBackend: () => Promise.reject(new Error('The local backend could not start: no Node.')),
