@@ -26,9 +26,7 @@ export const todoSortColumnSchema = z.enum(['createdAt', 'updatedAt', 'text', 'c
 export const todoQuerySchema = z.strictObject({
   filter: todoFilterSchema,
   search: z.string().max(500).optional(),
-  sort: z
-    .strictObject({ by: todoSortColumnSchema, direction: z.enum(['asc', 'desc']) })
-    .optional(),
+  sort: z.strictObject({ by: todoSortColumnSchema, direction: z.enum(['asc', 'desc']) }).optional(),
   skip: z.int().min(0).max(10_000_000),
   take: z.int().min(1).max(1000),
 });
@@ -72,7 +70,9 @@ export const backendUrlSchema = z
   .refine((value) => {
     try {
       const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === ''
+      );
     } catch {
       return false;
     }
@@ -82,7 +82,9 @@ export const settingsPatchSchema = z
   .strictObject({
     backendUrl: backendUrlSchema.nullable(),
     syncIntervalMinutes: z.int().min(SYNC_INTERVAL_LIMITS.minMinutes).max(SYNC_INTERVAL_LIMITS.maxMinutes),
-    conflictPolicy: z.enum(CONFLICT_POLICIES as [string, ...string[]]).transform((p) => p as (typeof CONFLICT_POLICIES)[number]),
+    conflictPolicy: z
+      .enum(CONFLICT_POLICIES as [string, ...string[]])
+      .transform((p) => p as (typeof CONFLICT_POLICIES)[number]),
     workOffline: z.boolean(),
     authToken: z.string().min(1).max(8192).nullable(),
   })

@@ -24,14 +24,7 @@ export type SyncPhase =
 export type Connectivity = 'online' | 'offline' | 'working-offline' | 'unauthorized' | 'local-only';
 
 export type SyncErrorCode =
-  | 'network'
-  | 'timeout'
-  | 'unauthorized'
-  | 'server'
-  | 'bad-response'
-  | 'conflict'
-  | 'rejected'
-  | 'internal';
+  'network' | 'timeout' | 'unauthorized' | 'server' | 'bad-response' | 'conflict' | 'rejected' | 'internal';
 
 export interface SyncErrorInfo {
   code: SyncErrorCode;

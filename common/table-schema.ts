@@ -9,13 +9,7 @@
 
 export type ColumnKind = 'string' | 'boolean' | 'integer' | 'real' | 'date' | 'json';
 
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface ColumnSpec<K extends ColumnKind = ColumnKind, N extends boolean = boolean> {
   readonly kind: K;

@@ -9,10 +9,7 @@ export const todoTable = defineTable(
     notes: column('string', { nullable: true, caseInsensitive: true }),
   },
   {
-    indexes: [
-      ['complete', 'createdAt'],
-      ['updatedAt'],
-    ],
+    indexes: [['complete', 'createdAt'], ['updatedAt']],
   },
 );
 

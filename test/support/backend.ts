@@ -44,7 +44,9 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`The test backend did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`));
+      reject(
+        new Error(`The test backend did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`),
+      );
     }, options.startTimeoutMs ?? 30_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
