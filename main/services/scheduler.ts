@@ -105,6 +105,7 @@ export class SyncScheduler {
   private fullRequestedAt: number | null = null;
   private pushDueAt: number | null = null;
   private lastFullRunAt: number | null = null;
+  private offlineRecheckAt: number | null = null;
 
   private timer: { handle: unknown } | null = null;
   private nextRunAt: number | null = null;
@@ -256,15 +257,27 @@ export class SyncScheduler {
     return null;
   }
 
+  /** Nothing may run; being offline is handled apart (see schedule). */
   private blocked(): boolean {
-    return !this.started || this.stopped || this.pauseReasons.size > 0 || !this.online || this.unauthorized;
+    return !this.started || this.stopped || this.pauseReasons.size > 0 || this.unauthorized;
   }
 
   /** Re-arms the single timer for the earliest due work, gated by backoff. */
   private schedule(): void {
     this.disarm();
-    const due = this.blocked() ? null : this.earliestDue();
-    this.nextRunAt = due;
+    let due = this.blocked() ? null : this.earliestDue();
+    if (due !== null && !this.online) {
+      // Offline, nothing is due; but should the OS's "online" event never come, look again once
+      // per interval. Asking the OS costs no network request, so this is no retry storm.
+      this.nextRunAt = null;
+      if (this.offlineRecheckAt === null || this.offlineRecheckAt <= this.clock.now()) {
+        this.offlineRecheckAt = this.clock.now() + this.intervalMs;
+      }
+      due = this.offlineRecheckAt;
+    } else {
+      this.offlineRecheckAt = null;
+      this.nextRunAt = due;
+    }
     if (due !== null && this.active === null) {
       const delay = Math.max(0, due - this.clock.now());
       const timer = { handle: undefined as unknown };
@@ -296,6 +309,11 @@ export class SyncScheduler {
     if (!this.options.isOnline()) {
       this.online = false;
       return this.schedule();
+    }
+    if (!this.online) {
+      this.online = true;
+      this.backoffUntil = null;
+      this.fullRequestedAt = this.clock.now();
     }
     const now = this.clock.now();
     if (this.backoffUntil !== null && now < this.backoffUntil) return this.schedule();

@@ -191,6 +191,21 @@ describe('resume and network return', () => {
     expect(sync.kinds()).toEqual(['full']);
   });
 
+  it('notices the network is back once per interval even if no event says so', async () => {
+    online = false;
+    createScheduler().start();
+    await advance(60 * MINUTE);
+    expect(sync.calls).toHaveLength(0);
+    online = true;
+    // Edits meanwhile do not postpone the check.
+    for (let i = 0; i < 10; i++) {
+      scheduler.notifyLocalEdit();
+      await advance(30_000);
+    }
+    expect(sync.calls[0]).toEqual({ kind: 'full', at: new Date('2026-01-01T10:05:00Z').getTime() });
+    expect(scheduler.getState().online).toBe(true);
+  });
+
   it('a network failure while the OS reports offline waits for the network instead of retrying', async () => {
     createScheduler().start();
     sync.holdRuns();
