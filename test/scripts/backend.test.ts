@@ -55,7 +55,7 @@ async function waitUntilGroupIsGone(groupId: number, limitMs: number): Promise<b
   return !isGroupAlive(groupId);
 }
 
-describe('npm run backend', () => {
+describe('npm run backend', { timeout: 90_000 }, () => {
   it('serves a ZUMO 2.0.0 insert and read, and stops on SIGTERM leaving no process behind', async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-npm-backend-'));
     // Its own process group, so every descendant (shell, node, esbuild) can be checked at the end.

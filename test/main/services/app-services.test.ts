@@ -87,7 +87,7 @@ describe('opening the store', () => {
   });
 });
 
-describe('the embedded backend', () => {
+describe('the embedded backend', { timeout: 90_000 }, () => {
   it('is started when nothing is configured, synced with, and stopped on close', async () => {
     let started: EmbeddedBackend | undefined;
     const userData = tempDir();
@@ -195,7 +195,7 @@ describe('settings reach the engine and the scheduler', () => {
     expect(logger.lines.join('\n')).toMatch(/auth token set/);
   });
 
-  it('moving to another backend pulls it from scratch', async () => {
+  it('moving to another backend pulls it from scratch', { timeout: 90_000 }, async () => {
     const other = await startTestBackend();
     cleanups.push(() => other.stop());
     const services = await open({ backendUrl: backend.url });

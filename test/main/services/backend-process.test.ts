@@ -52,7 +52,8 @@ async function start(dataDir: string): Promise<EmbeddedBackend> {
   return backend;
 }
 
-describe('embedded backend', () => {
+// Each test starts the real server under tsx, which takes seconds on a busy machine.
+describe('embedded backend', { timeout: 90_000 }, () => {
   it('starts the real server on a free port with its data in the given folder, and stops it', async () => {
     const dataDir = path.join(tempDir(), 'backend');
     const backend = await start(dataDir);
@@ -126,7 +127,7 @@ describe('embedded backend', () => {
     expect(isAlive(childPid)).toBe(true);
 
     parent.kill('SIGKILL');
-    expect(await waitUntilGone(childPid, 10_000)).toBe(true);
+    expect(await waitUntilGone(childPid, 20_000)).toBe(true);
   });
 
   it('says plainly when Node cannot be found', async () => {
