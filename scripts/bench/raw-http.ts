@@ -59,12 +59,13 @@ export async function rawPaging(
   }
 }
 
-export interface NewServerTodo {
+// A type, not an interface: it must also pass as a plain record to the SDK.
+export type NewServerTodo = {
   id: string;
   text: string;
   complete: boolean;
   notes: string | null;
-}
+};
 
 /** One POST at a time, each waiting for its reply; returns the versions the server assigned. */
 export async function rawSequentialInserts(

@@ -11,7 +11,14 @@ import azureMobileAppsClient from 'azure-mobile-apps-client';
 import type { Store } from '../../../main/store/types';
 import { createFetchFilter, type FetchFilterOptions } from './fetch-filter';
 import { createSdkStoreAdapter, type SdkStoreAdapter } from './store-adapter';
-import type { SdkClient, SdkQuery, SdkSyncContext, SdkSyncTable, SdkTableDefinition } from './sdk-types';
+import type {
+  SdkClient,
+  SdkQuery,
+  SdkServiceFilter,
+  SdkSyncContext,
+  SdkSyncTable,
+  SdkTableDefinition,
+} from './sdk-types';
 
 export { SdkAdapterError, type SdkAdapterErrorCode } from './errors';
 export { createFetchFilter, performSdkRequest, type FetchFilterOptions } from './fetch-filter';
@@ -56,12 +63,17 @@ export interface OpenSdkSyncClientOptions extends FetchFilterOptions {
   /** Our store, opened by the caller on its own file (the SDK is a separate client). */
   store: Store;
   tables?: readonly SdkTableDefinition[];
+  /** Filters run before the fetch filter, in order (each can answer, change or observe a request). */
+  filters?: readonly SdkServiceFilter[];
 }
 
 /** A client whose sync context is initialized over our store, with its tables declared. */
 export async function openSdkSyncClient(options: OpenSdkSyncClientOptions): Promise<SdkSyncClient> {
   const tables = options.tables ?? [SDK_TODO_TABLE];
-  const client = createSdkClient(options.url, options);
+  // withFilter composes outside-in: the filter added last sees a request first.
+  const client = [...(options.filters ?? [])]
+    .reverse()
+    .reduce((filtered, filter) => filtered.withFilter(filter), createSdkClient(options.url, options));
   const adapter = createSdkStoreAdapter(options.store);
   for (const table of tables) await adapter.defineTable(table);
   const context = client.getSyncContext();

@@ -1,0 +1,134 @@
+/**
+ * pull-initial-10k / pull-initial-100k / pull-incremental-1k, with event-loop-max-delay and
+ * peak-rss-growth measured during the largest initial pull.
+ */
+import { Query } from '../../main/sync';
+import { openBenchApp, type BenchApp } from './app-client';
+import { perSecond, timed, watchResources, type ResourceReport } from './measure';
+import { rawPaging } from './raw-http';
+import type { BenchReport } from './report';
+import { sdkPullRate } from './sdk-baselines';
+import { changeServerTodos } from './server-data';
+
+export interface BenchEnvironment {
+  url: string;
+  /** The server's data folder (its SQLite file). */
+  dataDir: string;
+  /** Where the benchmark's own stores live. */
+  folder: string;
+  report: BenchReport;
+  /** How many records the SDK baselines pull, and how many operations they push. */
+  sdkPullLimit: number;
+  sdkPushCount: number;
+}
+
+const PAGE_SIZE = 1000;
+/** The queryId the app itself pulls with (see runSyncPass in main/services/app-services.ts). */
+const APP_QUERY_ID = 'all-todoitem';
+
+async function ourPull(app: BenchApp): Promise<{ ms: number; upserted: number; deleted: number }> {
+  const { ms, value } = await timed(() =>
+    app.services.parts.syncContext.pull(new Query('todoitem'), APP_QUERY_ID, { pageSize: PAGE_SIZE }),
+  );
+  return { ms, upserted: value.upserted, deleted: value.deleted };
+}
+
+async function rawPull(
+  url: string,
+  since?: string,
+): Promise<{ ms: number; records: number; lastUpdatedAt: string }> {
+  const { ms, value } = await timed(() => rawPaging(url, { pageSize: PAGE_SIZE, since }));
+  return { ms, records: value.records, lastUpdatedAt: value.lastUpdatedAt };
+}
+
+export interface InitialPullOutcome {
+  /** The app holding every record after the (last) measured pull; the caller closes it. */
+  app: BenchApp;
+  /** Where a raw pull of the server's later changes starts. */
+  lastUpdatedAt: string;
+  resources?: ResourceReport;
+}
+
+/**
+ * Rounds alternate raw paging and our pull into a fresh store, so drift in the server's speed
+ * touches both; the best round of each counts. The first of our rounds can be watched for
+ * event-loop delay and memory.
+ */
+export async function initialPull(
+  env: BenchEnvironment,
+  options: { id: string; expected: number; rounds: number; watchResources: boolean },
+): Promise<InitialPullOutcome> {
+  const rawRates: number[] = [];
+  const ourRates: number[] = [];
+  let kept: BenchApp | undefined;
+  let lastUpdatedAt = '';
+  let resources: ResourceReport | undefined;
+  for (let round = 0; round < options.rounds; round++) {
+    const raw = await rawPull(env.url);
+    if (raw.records !== options.expected)
+      throw new Error(`raw paging saw ${raw.records} of ${options.expected}`);
+    rawRates.push(perSecond(raw.records, raw.ms));
+    lastUpdatedAt = raw.lastUpdatedAt;
+
+    const app = await openBenchApp(env.url, env.folder);
+    const watch = options.watchResources && round === 0 ? watchResources() : undefined;
+    const pulled = await ourPull(app);
+    resources ??= watch?.stop();
+    if (pulled.upserted !== options.expected) {
+      throw new Error(`our pull stored ${pulled.upserted} of ${options.expected} records`);
+    }
+    ourRates.push(perSecond(pulled.upserted, pulled.ms));
+    await kept?.close();
+    kept = app;
+  }
+  if (!kept) throw new Error('no pull rounds ran');
+
+  const sdk = await sdkPullRate(env.url, env.folder, { limit: env.sdkPullLimit });
+  const sdkBest = await sdkPullRate(env.url, env.folder, { limit: env.sdkPullLimit, pageSize: PAGE_SIZE });
+  env.report.set(
+    options.id,
+    {
+      unit: 'records/s',
+      value: Math.max(...ourRates),
+      baselines: { 'raw-paging': Math.max(...rawRates), sdk, 'sdk-best': sdkBest },
+    },
+    `best of ${options.rounds} rounds; SDK baselines over the first ${env.sdkPullLimit} records, page size 50 and 1000`,
+  );
+  return { app: kept, lastUpdatedAt, resources };
+}
+
+/**
+ * 1,000 records change on the server (a fifth of them deleted); our incremental pull from the
+ * app's watermark against raw paging of the same changes. Our rounds restore the watermark
+ * taken before the first, so each round pulls exactly the same changes.
+ */
+export async function incrementalPull(
+  env: BenchEnvironment,
+  app: BenchApp,
+  options: { since: string; changes: number; rounds: number },
+): Promise<void> {
+  const store = app.services.parts.store;
+  const watermark = store.watermarks.get('todoitem', APP_QUERY_ID);
+  if (!watermark) throw new Error('the initial pull left no watermark');
+  changeServerTodos(env.dataDir, options.changes);
+
+  const rawRates: number[] = [];
+  const ourRates: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const raw = await rawPull(env.url, options.since);
+    rawRates.push(perSecond(options.changes, raw.ms));
+    store.watermarks.set(watermark);
+    const pulled = await ourPull(app);
+    if (round === 0 && pulled.upserted + pulled.deleted !== options.changes) {
+      throw new Error(
+        `our incremental pull applied ${pulled.upserted + pulled.deleted} of ${options.changes} changes`,
+      );
+    }
+    ourRates.push(perSecond(options.changes, pulled.ms));
+  }
+  env.report.set(
+    'pull-incremental-1k',
+    { unit: 'records/s', value: Math.max(...ourRates), baselines: { 'raw-paging': Math.max(...rawRates) } },
+    `${options.changes} changed records (a fifth deleted) after the initial pull; best of ${options.rounds}`,
+  );
+}

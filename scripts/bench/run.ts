@@ -1,0 +1,156 @@
+/**
+ * The benchmark itself (started by index.ts in a child process sized for it). Every scenario
+ * runs against the real azure-mobile-apps server on a SQLite file on 127.0.0.1, with its
+ * baselines in the same run; see issue 9 and report.ts for the targets.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { startTestBackend } from '../../test/support/backend';
+import { benchFolder, type BenchApp } from './app-client';
+import { insertLocal, listQuery } from './local-scenarios';
+import {
+  incrementalPull,
+  initialPull,
+  type BenchEnvironment,
+  type InitialPullOutcome,
+} from './pull-scenarios';
+import { pushInserts, pushUpdates } from './push-scenarios';
+import { rawPaging } from './raw-http';
+import { BenchReport } from './report';
+import { rendererFirstPaint } from './renderer-scenario';
+import { seedServerTodos } from './server-data';
+
+interface BenchPlan {
+  quick: boolean;
+  sdkPullLimit: number;
+  sdkPushCount: number;
+  smallPullRounds: number;
+  /** The push scenarios run 1,000 real requests per round: only in the full run. */
+  push: boolean;
+}
+
+const FULL: BenchPlan = {
+  quick: false,
+  sdkPullLimit: 2000,
+  sdkPushCount: 300,
+  smallPullRounds: 3,
+  push: true,
+};
+// --quick: the 10k scenarios and the local queries over 10,000 items, in under a minute.
+const QUICK: BenchPlan = {
+  quick: true,
+  sdkPullLimit: 1000,
+  sdkPushCount: 100,
+  smallPullRounds: 2,
+  push: false,
+};
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+async function main(): Promise<number> {
+  const plan = process.argv.includes('--quick') ? QUICK : FULL;
+  const startedAt = performance.now();
+  const report = new BenchReport();
+  const folder = benchFolder();
+  const backend = await startTestBackend({ startTimeoutMs: 60_000 });
+  const env: BenchEnvironment = {
+    url: backend.url,
+    dataDir: backend.dataDir,
+    folder,
+    report,
+    sdkPullLimit: plan.sdkPullLimit,
+    sdkPushCount: plan.sdkPushCount,
+  };
+  const progress = (message: string): void => {
+    process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0)}s] ${message}\n`);
+  };
+  let app: BenchApp | undefined;
+  try {
+    progress(`server at ${backend.url}; seeding 10,000 todo items`);
+    seedServerTodos(backend.dataDir, 10_000);
+    // The server's first requests are slow (its code is not compiled yet): warm it up.
+    await rawPaging(backend.url, { pageSize: 1000 });
+
+    progress('pull-initial-10k');
+    let largest: InitialPullOutcome = await initialPull(env, {
+      id: 'pull-initial-10k',
+      expected: 10_000,
+      rounds: plan.smallPullRounds,
+      watchResources: plan.quick,
+    });
+    app = largest.app;
+    if (!plan.quick) {
+      await app.close();
+      app = undefined;
+      progress('seeding 90,000 more; pull-initial-100k');
+      seedServerTodos(backend.dataDir, 90_000);
+      largest = await initialPull(env, {
+        id: 'pull-initial-100k',
+        expected: 100_000,
+        rounds: 2,
+        watchResources: true,
+      });
+      app = largest.app;
+    }
+    const pulledItems = plan.quick ? '10k' : '100k';
+    if (largest.resources) {
+      report.set(
+        'event-loop-max-delay',
+        { unit: 'ms', value: largest.resources.eventLoopMaxDelayMs, baselines: {} },
+        `during our ${pulledItems} pull`,
+      );
+      report.set(
+        'peak-rss-growth',
+        { unit: 'MB', value: largest.resources.peakRssGrowthMb, baselines: {} },
+        `during our ${pulledItems} pull`,
+      );
+    }
+
+    progress('pull-incremental-1k');
+    await incrementalPull(env, app, { since: largest.lastUpdatedAt, changes: 1000, rounds: 3 });
+    progress('query-100k');
+    await listQuery(report, app, {
+      id: 'query-100k',
+      items: app.services.parts.store.tableByName('todoitem').count(),
+      iterations: 30,
+    });
+    if (plan.push) {
+      progress('push-inserts-1k');
+      await pushInserts(env, app, { count: 1000, rounds: 2 });
+      progress('push-updates-1k');
+      await pushUpdates(env, app, { count: 1000, rounds: 2 });
+    }
+    progress('insert-local');
+    await insertLocal(report, app, { iterations: 200 });
+  } catch (error) {
+    report.fail('bench', error);
+    console.error(error);
+  } finally {
+    await app?.close().catch(() => undefined);
+    await backend.stop();
+  }
+
+  try {
+    progress('renderer-first-paint-10k');
+    await rendererFirstPaint(report, { folder, items: 10_000 });
+  } catch (error) {
+    report.fail('renderer-first-paint-10k', error);
+  }
+  rmSync(folder, { recursive: true, force: true });
+
+  const seconds = (performance.now() - startedAt) / 1000;
+  const resultsFile = path.join(repoRoot, 'bench-results.json');
+  report.write(resultsFile);
+  console.log(`\nTodo Sync benchmark${plan.quick ? ' (--quick: 10k items)' : ''}, ${seconds.toFixed(1)} s\n`);
+  console.log(report.table());
+  console.log(`\nResults written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
+  return report.failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
