@@ -106,17 +106,19 @@ function icoBitmap(icon: RenderedIcon): Buffer {
 }
 
 function encodeIco(icons: readonly RenderedIcon[]): Buffer {
-  const images = icons.map((icon) => (icon.size >= 256 ? icon.png : icoBitmap(icon)));
-  const directory = Buffer.alloc(6 + 16 * icons.length);
+  const entries = icons.map((icon) => ({
+    size: icon.size,
+    image: icon.size >= 256 ? icon.png : icoBitmap(icon),
+  }));
+  const directory = Buffer.alloc(6 + 16 * entries.length);
   directory.writeUInt16LE(0, 0);
   directory.writeUInt16LE(1, 2); // 1 = icon (2 would be cursor)
-  directory.writeUInt16LE(icons.length, 4);
+  directory.writeUInt16LE(entries.length, 4);
   let offset = directory.length;
-  icons.forEach((icon, index) => {
+  entries.forEach(({ size, image }, index) => {
     const entry = 6 + index * 16;
-    const image = images[index] as Buffer;
-    directory.writeUInt8(icon.size >= 256 ? 0 : icon.size, entry); // 0 means 256
-    directory.writeUInt8(icon.size >= 256 ? 0 : icon.size, entry + 1);
+    directory.writeUInt8(size >= 256 ? 0 : size, entry); // 0 means 256
+    directory.writeUInt8(size >= 256 ? 0 : size, entry + 1);
     directory.writeUInt8(0, entry + 2); // no palette
     directory.writeUInt8(0, entry + 3);
     directory.writeUInt16LE(1, entry + 4); // colour planes
@@ -125,7 +127,7 @@ function encodeIco(icons: readonly RenderedIcon[]): Buffer {
     directory.writeUInt32LE(offset, entry + 12);
     offset += image.length;
   });
-  return Buffer.concat([directory, ...images]);
+  return Buffer.concat([directory, ...entries.map(({ image }) => image)]);
 }
 
 function encodeIcns(pngBySize: ReadonlyMap<number, Buffer>): Buffer {
