@@ -38,13 +38,18 @@ export async function editTodo(page: Page, text: string, next: string): Promise<
   await expect(row(page, next)).toHaveCount(1);
 }
 
-/** Deletes and lets the undo window pass, so the remove really happens. */
-export async function deleteTodo(page: Page, text: string): Promise<void> {
+/** Clicks Delete; the row stays, struck out with Undo, until the undo window passes. */
+export async function startDelete(page: Page, text: string): Promise<void> {
   await row(page, text).hover();
   await row(page, text)
     .getByRole('button', { name: `Delete “${text}”` })
     .click();
-  await expect(page.getByTestId('toast')).toContainText('Deleted');
+  await expect(page.getByTestId('toast')).toContainText(`Deleted “${text}”`);
+}
+
+/** Deletes and lets the undo window pass, so the remove really happens. */
+export async function deleteTodo(page: Page, text: string): Promise<void> {
+  await startDelete(page, text);
   await expect(row(page, text)).toHaveCount(0, { timeout: 15_000 });
 }
 

@@ -23,6 +23,7 @@ import { createAppServices, type AppServices } from '../../../main/services/app-
 import type { Logger } from '../../../main/services/logger';
 import { startTestBackend, type TestBackend } from '../../support/backend';
 import { builtPaths } from './build';
+import { NetworkLink } from './network-link';
 import { ServerClient } from './server-client';
 import { serveFolder, type StaticServer } from './static-server';
 
@@ -73,6 +74,9 @@ export class AppHarness {
 
   private constructor(
     readonly backend: TestBackend,
+    /** Between the app and the server: add latency, or take the server out of reach. */
+    readonly link: NetworkLink,
+    /** Another client: raw protocol calls straight to the server (never through the link). */
     readonly server: ServerClient,
     readonly services: AppServices,
     readonly dispatch: IpcDispatch,
@@ -90,12 +94,14 @@ export class AppHarness {
     const userDataPath = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-e2e-user-'));
     const backend = await startTestBackend({ rejectText: options.rejectText, pageSize: options.pageSize });
     let web: StaticServer | undefined;
+    let link: NetworkLink | undefined;
     let services: AppServices | undefined;
     try {
       web = await serveFolder(rendererDir);
+      link = await NetworkLink.open(backend.url);
       services = await createAppServices({
         userDataPath,
-        backendUrl: backend.url,
+        backendUrl: link.url,
         logger: harnessLogger(),
         pushDebounceMs: options.pushDebounceMs ?? 10 * 60_000,
         requestTimeoutMs: 15_000,
@@ -107,9 +113,18 @@ export class AppHarness {
         logger: harnessLogger(),
       });
       await services.start();
-      return new AppHarness(backend, new ServerClient(backend.url), services, dispatch, web, userDataPath);
+      return new AppHarness(
+        backend,
+        link,
+        new ServerClient(backend.url),
+        services,
+        dispatch,
+        web,
+        userDataPath,
+      );
     } catch (error) {
       await services?.close();
+      await link?.close();
       await web?.close();
       await backend.stop();
       rmSync(userDataPath, { recursive: true, force: true });
@@ -127,6 +142,8 @@ export class AppHarness {
     const context = await browser.newContext({
       viewport: options.viewport ?? { width: 960, height: 720 },
       colorScheme: options.colorScheme ?? 'light',
+      // No entrance animations: actions do not wait for elements to settle, screenshots are crisp.
+      reducedMotion: 'reduce',
       acceptDownloads: true,
     });
     await context.exposeBinding('__todoSyncInvoke', (source, channel: unknown, payload: unknown) =>
@@ -189,6 +206,7 @@ export class AppHarness {
     for (const appPage of [...this.openPages]) await appPage.close().catch(() => undefined);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     await this.services.close();
+    await this.link.close();
     await this.web.close();
     await this.backend.stop();
     rmSync(this.userDataPath, { recursive: true, force: true });
