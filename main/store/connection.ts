@@ -71,6 +71,20 @@ export class Connection {
     return this.db.transaction(fn).immediate();
   }
 
+  /**
+   * A transaction whose commit does not fsync (synchronous=NORMAL under WAL: atomic, survives
+   * a process crash, may be lost on power loss). Later durable commits sync it too.
+   */
+  relaxedTransaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return this.transaction(fn);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.transaction(fn);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   get inTransaction(): boolean {
     return this.db.inTransaction;
   }

@@ -31,6 +31,7 @@ import type {
   StoreNotice,
   StoreQuery,
   SyncIssueLog,
+  TransactionOptions,
   WatermarkStore,
 } from './types';
 
@@ -297,8 +298,11 @@ class SqliteStore implements LocalStore {
     return [...this.tables.values()].map((entry) => entry.table.declaration);
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.connection.guard('Saving changes', () => this.connection.transaction(fn));
+  transaction<T>(fn: () => T, options?: TransactionOptions): T {
+    const relaxed = options?.durability === 'relaxed';
+    return this.connection.guard('Saving changes', () =>
+      relaxed ? this.connection.relaxedTransaction(fn) : this.connection.transaction(fn),
+    );
   }
 
   explainQuery(tableName: string, query?: StoreQuery<Row>): ExplainedQuery {

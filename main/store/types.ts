@@ -182,6 +182,11 @@ export interface StoreNotice {
   message: string;
 }
 
+export interface TransactionOptions {
+  /** 'full' (the default) waits for the disk on commit. */
+  durability?: 'full' | 'relaxed';
+}
+
 export interface Store {
   readonly path: string;
   /** Set when opening had to do something the person should hear about. */
@@ -195,8 +200,13 @@ export interface Store {
   tableByName(name: string): DataTable<SystemColumns & Record<string, unknown>>;
   /** Every declared table. */
   readonly declarations: readonly TableDeclaration[];
-  /** Runs `fn` atomically; nested calls become savepoints. A throw rolls everything back. */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` atomically; nested calls become savepoints. A throw rolls everything back.
+   * `durability: 'relaxed'` commits without waiting for the disk: still atomic and crash-safe,
+   * but an OS crash or power loss may undo it. Only for data that can be fetched again (a
+   * pulled page with its watermark). Inside another transaction the outer one decides.
+   */
+  transaction<T>(fn: () => T, options?: TransactionOptions): T;
   readonly operations: OperationLog;
   readonly syncIssues: SyncIssueLog;
   readonly watermarks: WatermarkStore;
