@@ -201,23 +201,28 @@ function applyPage(
 ): void {
   const { store } = env;
   const table = store.tableByName(shape.tableName);
-  store.transaction(() => {
-    const pendingIds =
-      items.length > 0 ? store.operations.pendingRecordIds(shape.tableName) : new Set<string>();
-    const upserts: LocalRecord[] = [];
-    const deletions: string[] = [];
-    for (const item of items) {
-      if (pendingIds.has(item.id)) {
-        result.skippedPending++;
-      } else if (item.deleted) {
-        deletions.push(item.id);
-      } else {
-        upserts.push(shape.fromServer(item));
+  // Relaxed durability (no fsync per page): a page lost to a power cut is lost together with
+  // its watermark, so the next pull simply asks for it again.
+  store.transaction(
+    () => {
+      const pendingIds =
+        items.length > 0 ? store.operations.pendingRecordIds(shape.tableName) : new Set<string>();
+      const upserts: LocalRecord[] = [];
+      const deletions: string[] = [];
+      for (const item of items) {
+        if (pendingIds.has(item.id)) {
+          result.skippedPending++;
+        } else if (item.deleted) {
+          deletions.push(item.id);
+        } else {
+          upserts.push(shape.fromServer(item));
+        }
       }
-    }
-    if (upserts.length > 0) table.upsertMany(upserts);
-    if (deletions.length > 0) result.deleted += table.deleteMany(deletions);
-    result.upserted += upserts.length;
-    if (watermark) store.watermarks.set(watermark);
-  });
+      if (upserts.length > 0) table.upsertMany(upserts);
+      if (deletions.length > 0) result.deleted += table.deleteMany(deletions);
+      result.upserted += upserts.length;
+      if (watermark) store.watermarks.set(watermark);
+    },
+    { durability: 'relaxed' },
+  );
 }
