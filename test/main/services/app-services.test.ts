@@ -87,6 +87,29 @@ describe('opening the store', () => {
   });
 });
 
+describe('two app instances', () => {
+  it('with different user-data folders sync through one backend', async () => {
+    const alice = await open({ backendUrl: backend.url });
+    const bob = await open({ backendUrl: backend.url });
+    const added = await alice.handlers['todos:add']({ text: 'shared through the backend' });
+    await alice.syncService.syncNow();
+    await bob.syncService.syncNow();
+    const seenByBob = await bob.handlers['todos:query']({
+      filter: 'all',
+      search: 'shared through',
+      skip: 0,
+      take: 10,
+    });
+    expect(seenByBob.items.map((item) => item.id)).toEqual([added.id]);
+
+    await bob.handlers['todos:update']({ id: added.id, changes: { complete: true } });
+    await bob.syncService.syncNow();
+    await alice.syncService.syncNow();
+    const seenByAlice = await alice.handlers['todos:query']({ filter: 'completed', skip: 0, take: 10 });
+    expect(seenByAlice.items.map((item) => item.id)).toContain(added.id);
+  });
+});
+
 describe('the embedded backend', { timeout: 90_000 }, () => {
   it('is started when nothing is configured, synced with, and stopped on close', async () => {
     let started: EmbeddedBackend | undefined;
