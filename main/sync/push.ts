@@ -50,6 +50,8 @@ export interface PushResult {
 
 export const DEFAULT_MAX_PUSH_ATTEMPTS = 5;
 
+const RELAXED = { durability: 'relaxed' } as const;
+
 type Resolution =
   | { kind: 'cancel' }
   | { kind: 'cancelAndUpdate'; record: Record<string, unknown> }
@@ -248,7 +250,8 @@ export class Pusher {
       const clientRecord = row ?? (operation.item ? shape.fromSnapshot(operation.item) : null);
       // Marking and reading happen in one synchronous step: an edit can only come after,
       // and then it is queued behind this operation instead of collapsing into it.
-      store.operations.update(operation.id, { pushing: true });
+      // Only this process reads the flag (a restart clears it): no need to wait for the disk.
+      store.transaction(() => store.operations.update(operation.id, { pushing: true }), RELAXED);
       let server: ServerRecord;
       try {
         server = await this.send(operation, row, shape);
@@ -286,7 +289,12 @@ export class Pusher {
     }
   }
 
-  /** The server has the operation: record its reply and drop the operation, atomically. */
+  /**
+   * The server has the operation: record its reply and drop the operation, atomically.
+   * Relaxed durability: if a power cut undoes this commit, the operation is sent again and
+   * the server's answer (409 on insert, 412 on update, 404 on delete) shows it already holds
+   * exactly this change, which handleFailure treats as done.
+   */
   private commit(operation: OperationRecord, server: ServerRecord | null): void {
     const { store, status } = this.env;
     const shape = this.env.shapeOf(operation.tableName);
@@ -314,7 +322,7 @@ export class Pusher {
       }
       store.operations.remove(operation.id);
       store.syncIssues.removeForOperation(operation.id);
-    });
+    }, RELAXED);
     status.dataChanged(operation.tableName);
   }
 
