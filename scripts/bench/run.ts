@@ -132,7 +132,7 @@ async function main(): Promise<number> {
 
   try {
     progress('renderer-first-paint-10k');
-    await rendererFirstPaint(report, { folder, items: 10_000 });
+    await rendererFirstPaint(report, { items: 10_000 });
   } catch (error) {
     report.fail('renderer-first-paint-10k', error);
   }
