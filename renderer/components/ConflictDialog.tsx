@@ -133,7 +133,7 @@ export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialog
       }
     >
       <table class="conflict-table">
-        <caption class="sr-only">Your version and the server's version, field by field</caption>
+        <caption class="sr-only">Your version and the server’s version, field by field</caption>
         <thead>
           <tr>
             <th scope="col" class="conflict-field-col">
@@ -182,7 +182,7 @@ export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialog
                             name={groupName}
                             value={side}
                             checked={choices[field] === side}
-                            aria-label={`${label}: keep ${side === 'mine' ? 'mine' : "the server's"}`}
+                            aria-label={`${label}: keep ${side === 'mine' ? 'mine' : 'the server’s'}`}
                             onChange={() => setChoices({ ...choices, [field]: side })}
                           />
                           <FieldValue record={record} field={field} />
