@@ -272,6 +272,25 @@ describe('issues for the person', () => {
 });
 
 describe('status', () => {
+  it('shows pushing n of N while a push runs, and runs pushes one at a time', async () => {
+    const observed: { client?: TestClient } = {};
+    const phases: string[] = [];
+    const client = await createClient(backend.url, {
+      onRequest: () => {
+        const phase = observed.client?.context.getStatus().phase;
+        if (phase?.kind === 'pushing') phases.push(`${phase.done}/${phase.total}`);
+      },
+    });
+    observed.client = client;
+    await client.todos.insert({ text: 'one' });
+    await client.todos.insert({ text: 'two' });
+    const [first, second] = await Promise.all([client.context.push(), client.context.push()]);
+    expect(first.pushed).toBe(2);
+    expect(second.pushed).toBe(0);
+    expect(phases).toEqual(['0/2', '1/2']);
+    expect(client.context.getStatus().phase).toEqual({ kind: 'idle' });
+  });
+
   it('tells listeners about pending operations, issues and data changes', async () => {
     const client = await createClient(backend.url);
     const statuses: number[] = [];

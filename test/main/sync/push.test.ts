@@ -541,21 +541,20 @@ describe('the crash between a POST and its local commit', () => {
 
 describe('an edit made while its record is being pushed', () => {
   it('is queued after the in-flight operation and pushed next, with the new version', async () => {
-    let todos: TestClient['todos'] | undefined;
+    const inFlight: { client?: TestClient; id?: string } = {};
     let edited = false;
-    let editedId = '';
     const client = await createClient(backend.url, {
-      onRequest: (request) => {
+      onRequest: async (request) => {
         // The request is about to leave: the operation is marked pushing and its row was read.
-        if (!edited && request.method === 'POST' && todos) {
+        if (!edited && request.method === 'POST' && inFlight.client && inFlight.id) {
           edited = true;
-          void todos.update({ id: editedId, text: 'edited during the push' });
+          await inFlight.client.todos.update({ id: inFlight.id, text: 'edited during the push' });
         }
       },
     });
-    todos = client.todos;
     const item = await client.todos.insert({ text: 'as sent' });
-    editedId = item.id;
+    inFlight.client = client;
+    inFlight.id = item.id;
     const result = await client.context.push();
     expect(edited).toBe(true);
     expect(result.pushed).toBe(2);
