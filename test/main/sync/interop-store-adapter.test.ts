@@ -215,6 +215,14 @@ describe('read', () => {
     expect((await rejection(adapter.read(sdkQuery('todoitem').where({ nosuchcolumn: 1 })))).code).toBe(
       'unsupported-query',
     );
+    const bareText = await rejection(
+      adapter.read(
+        sdkQuery('todoitem').where(function (this: { text: string }) {
+          return !this.text;
+        }),
+      ),
+    );
+    expect(bareText.code).toBe('unsupported-query');
   });
 
   it('keeps integer ids in numeric order (the SDK operation log reads "id > last" and the max id)', async () => {

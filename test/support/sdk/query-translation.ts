@@ -25,6 +25,7 @@ interface Condition {
 export interface ColumnResolver {
   storeColumn(member: string): string;
   storeValue(member: string, value: unknown): unknown;
+  isBoolean(member: string): boolean;
 }
 
 const expressions = azureMobileAppsClient.Query.Expressions;
@@ -92,6 +93,8 @@ function toCondition(node: QueryExpression, negated: boolean, columns: ColumnRes
   }
   if (node instanceof expressions.MemberExpression) {
     // A bare boolean column: `this.complete` or `!this.complete`.
+    if (!columns.isBoolean(node.member))
+      throw unsupported(`the non-boolean column ${node.member} used as a condition`);
     return {
       fields: { [columns.storeColumn(node.member)]: { eq: columns.storeValue(node.member, !negated) } },
     };

@@ -155,6 +155,9 @@ export function createSdkStoreAdapter(store: Store): SdkStoreAdapter {
         const column = columnOf(table, member);
         return column.name === 'id' && table.integerId ? INTEGER_ID_COLUMN : column.name;
       },
+      isBoolean(member) {
+        return kindOfSdkType[columnOf(table, member).type] === 'boolean';
+      },
       storeValue(member, value) {
         const column = columnOf(table, member);
         return toStoreValue(
