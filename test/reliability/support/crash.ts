@@ -23,6 +23,7 @@ import type { ConflictPolicy } from '../../../common/sync-types';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { tick } from './clock';
 import { FAULT_KINDS, startFaultProxy, type ExchangeRecord, type FaultKind } from './fault-proxy';
 import type { Finding } from './findings';
 import { createRandom, type Random } from './random';
@@ -67,6 +68,10 @@ export interface CrashOutcome {
   /** Conflicts or refusals a single installation showed its person after crashes alone. */
   issuesShown: string[];
   requests: number;
+  /** Each run of the worker: where it was to be killed, and what happened. */
+  runs: string[];
+  /** For each record a finding names: the worker's messages and the requests about it, in order. */
+  timelines: Record<string, string[]>;
   /** What the worker printed besides its messages (errors), for the report. */
   stderr: string;
 }
@@ -150,6 +155,9 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
   const killsByPoint = Object.fromEntries(KILL_POINTS.map((p) => [p, 0])) as Record<KillPoint, number>;
   const edits: TrackedEdit[] = [];
   const byKey = new Map<string, TrackedEdit>();
+  const runs: string[] = [];
+  const events: { tick: number; text: string; recordId: string | null }[] = [];
+  const timelines: Record<string, string[]> = {};
   let kills = 0;
   let processCrashes = 0;
   const issuesShown: string[] = [];
@@ -162,7 +170,6 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
     seed: random.int(0, 2 ** 31 - 1),
     faultRate: options.faultRate,
     clientTimeoutMs: options.clientTimeoutMs,
-    keepLog: false,
     maxLifetimeMs: 20 * 60_000,
   });
 
@@ -180,6 +187,10 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
     onMessage: (message: WorkerMessage) => Promise<void> | void,
   ): Promise<void> {
     for await (const message of run.messages) {
+      const recordId =
+        message.t === 'intent' ? message.edit.id : message.t === 'shown' ? message.recordId : null;
+      const ackedId = message.t === 'ack' ? (byKey.get(message.key)?.id ?? null) : null;
+      events.push({ tick: tick(), text: JSON.stringify(message), recordId: recordId ?? ackedId });
       if (message.t === 'intent') {
         const tracked: TrackedEdit = { ...message.edit, acked: false };
         edits.push(tracked);
@@ -196,7 +207,7 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
     }
   }
 
-  function armKill(point: KillPoint, nth: number, run: () => WorkerRun | undefined, chooser: Random): void {
+  function armKill(point: KillPoint, nth: number, run: () => WorkerRun, chooser: Random): void {
     let seen = 0;
     const matches = (exchange: ExchangeRecord, write: boolean): boolean =>
       (write ? WRITE_METHODS.has(exchange.method) : exchange.method === 'GET') && ++seen === nth;
@@ -243,10 +254,13 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
       const point = random.pick(KILL_POINTS);
       const nth = random.int(1, point === 'write' ? 10 : 3);
       const chooser = random.fork(`segment-${segment}`);
-      let current: WorkerRun | undefined;
-      armKill(point, nth, () => current, chooser);
-      current = startWorker({ ...baseArgs, mode: 'work', scriptSeed: random.int(0, 2 ** 31 - 1), segment });
-      const worker = current;
+      const worker = startWorker({
+        ...baseArgs,
+        mode: 'work',
+        scriptSeed: random.int(0, 2 ** 31 - 1),
+        segment,
+      });
+      armKill(point, nth, () => worker, chooser);
       let intents = 0;
       await follow(worker, async (message) => {
         if (point === 'write' && message.t === 'intent' && ++intents === nth) await worker.kill();
@@ -254,6 +268,16 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
       const { code, signal } = await worker.exited;
       proxy.setHooks(undefined);
       stderr += worker.stderr();
+      events.push({
+        tick: tick(),
+        text: `--- run ${segment} ended (${worker.killedByUs ? `SIGKILL at ${point}` : code})`,
+        recordId: null,
+      });
+      runs.push(
+        `run ${segment}: kill at ${point} #${nth} → ${worker.killedByUs ? 'killed' : `exited ${signal ?? code}`} after edit ${
+          edits[edits.length - 1]?.key ?? '-'
+        }`,
+      );
       if (worker.killedByUs && signal === 'SIGKILL') {
         kills++;
         killsByPoint[point]++;
@@ -373,6 +397,24 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
       if (differences.length > 0)
         note('diverged', `local store differs from the server: ${differences.slice(0, 5).join('; ')}`);
     }
+    for (const finding of findings) {
+      for (const recordId of finding.detail.match(new RegExp(`${prefix}[0-9a-f-]{36}`, 'g')) ?? []) {
+        if (timelines[recordId]) continue;
+        const lines = events
+          .filter((e) => e.recordId === recordId || (e.recordId === null && e.text.startsWith('---')))
+          .map((e) => ({ tick: e.tick, text: e.text }));
+        for (const x of proxy.log) {
+          if (x.recordId !== recordId) continue;
+          lines.push({
+            tick: x.at,
+            text: `  ${x.method} ${JSON.stringify(x.requestBody)} -> ${x.serverStatus}${x.fault ? ` [${x.fault}]` : ''} ${JSON.stringify(
+              x.serverBody,
+            )}`,
+          });
+        }
+        timelines[recordId] = lines.sort((a, b) => a.tick - b.tick).map((l) => `@${l.tick} ${l.text}`);
+      }
+    }
   } finally {
     await proxy.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -394,6 +436,8 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
     acknowledgedEdits: edits.filter((e) => e.acked).length,
     issuesShown,
     requests: proxy.requestCount(),
+    runs,
+    timelines,
     stderr,
   };
 }
