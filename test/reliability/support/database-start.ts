@@ -1,8 +1,9 @@
 /**
  * A damaged, locked or read-only database file when the app starts: the person gets a clear
  * message, and the file is preserved (left byte-identical where it was, or moved aside
- * byte-identical, never deleted). Each check opens the store in a child process, as the app
- * would at start, so it can run under another user id (root ignores file permissions).
+ * byte-identical, never deleted). Each check starts the app's services in a child process,
+ * as the shell does at launch, so it can run under another user id (root ignores file
+ * permissions).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { todoTable } from '../../../common/todo-table';
+import { DATABASE_FILE_NAME } from '../../../main/services/app-services';
 import { openStore } from '../../../main/store';
 import { createRandom } from './random';
 
@@ -24,6 +26,8 @@ interface OpenOutcome {
   result: 'opened' | 'refused';
   rows?: number;
   notice?: { kind: string; preservedAt: string; message: string } | null;
+  /** What the app shows the person once at start. */
+  notices?: string[];
   error?: { name: string; code: unknown; message: string };
 }
 
@@ -82,18 +86,12 @@ function runChild(
   };
 }
 
-async function openInChild(
-  dbPath: string,
-  options: { uid?: number; busyTimeoutMs?: number } = {},
-): Promise<OpenOutcome> {
-  const { stdout, stderr, code } = await runChild(
-    'open-store.ts',
-    [dbPath, String(options.busyTimeoutMs ?? 5000)],
-    {
-      uid: options.uid,
-      gid: options.uid,
-    },
-  ).done;
+/** Starts the app's services on the folder holding `dbPath`, in a child process. */
+async function openInChild(dbPath: string, options: { uid?: number } = {}): Promise<OpenOutcome> {
+  const { stdout, stderr, code } = await runChild('open-store.ts', [path.dirname(dbPath)], {
+    uid: options.uid,
+    gid: options.uid,
+  }).done;
   const line = stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as OpenOutcome;
@@ -104,9 +102,9 @@ async function openInChild(
   }
 }
 
-/** A real store file with some rows, closed cleanly. */
+/** A real store file with some rows, closed cleanly, where the app looks for it. */
 function makeDatabase(dir: string, rows: number): string {
-  const file = path.join(dir, 'todo.sqlite');
+  const file = path.join(dir, DATABASE_FILE_NAME);
   const store = openStore({ path: file, tables: [todoTable] });
   const table = store.table(todoTable);
   store.transaction(() => {
@@ -147,6 +145,8 @@ function expectMovedAside(original: string, originalHash: string, outcome: OpenO
     new RegExp(notice.preservedAt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
   );
   if (unclear) throw new Error(unclear);
+  if (!outcome.notices?.includes(notice.message))
+    throw new Error('the app does not show the notice to the person');
   if (outcome.rows !== 0) throw new Error(`the fresh database is not empty (${outcome.rows} rows)`);
   if (!fs.existsSync(original)) throw new Error('no fresh database was created');
   return `moved aside to ${path.basename(notice.preservedAt)}, byte-identical; fresh database opened`;
@@ -162,9 +162,9 @@ function expectRefusedUntouched(
 ): string {
   if (outcome.result !== 'refused')
     throw new Error(`it opened instead of refusing (notice: ${JSON.stringify(outcome.notice)})`);
-  if (outcome.error?.name !== 'StoreError' || outcome.error.code !== code) {
+  if (outcome.error?.name !== 'StartupError' || outcome.error.code !== code) {
     throw new Error(
-      `expected StoreError ${code}, got ${outcome.error?.name} ${String(outcome.error?.code)}: ${outcome.error?.message}`,
+      `expected a StartupError caused by StoreError ${code}, got ${outcome.error?.name} ${String(outcome.error?.code)}: ${outcome.error?.message}`,
     );
   }
   const unclear = isClearMessage(outcome.error.message, says);
@@ -178,7 +178,7 @@ function expectRefusedUntouched(
 
 const CHECKS: Record<string, Check> = {
   'garbage file': async (dir) => {
-    const file = path.join(dir, 'todo.sqlite');
+    const file = path.join(dir, DATABASE_FILE_NAME);
     const random = createRandom(77);
     fs.writeFileSync(file, Buffer.from(Array.from({ length: 50_000 }, () => random.int(0, 255))));
     const hash = sha256(file);
@@ -208,7 +208,7 @@ const CHECKS: Record<string, Check> = {
     try {
       await holder.waitFor('locked');
       const before = filesBeside(file);
-      const outcome = await openInChild(file, { busyTimeoutMs: 300 });
+      const outcome = await openInChild(file);
       return expectRefusedUntouched(file, hash, before, outcome, 'locked', /in use|another/i);
     } finally {
       holder.closeStdin();
