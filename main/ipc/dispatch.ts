@@ -41,6 +41,20 @@ function isIpcChannel(channel: string): channel is IpcChannel {
   return Object.hasOwn(ipcChannels, channel);
 }
 
+/**
+ * Structured clone carries Maps, Sets, Dates and other class instances, and zod reads an
+ * object schema from any object's own keys: a Map arrives as `{}`, which a schema whose fields
+ * are all optional accepts. Only JSON-like data (plain objects, arrays, primitives) is a request.
+ */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > 32) return false;
+  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.values(value).every((item) => isPlainData(item, depth + 1));
+}
+
 function failure(error: IpcErrorPayload): IpcResult<never> {
   return { ok: false, error };
 }
@@ -68,6 +82,14 @@ export function createIpcDispatcher({
       return failure({
         code: 'forbidden-sender',
         message: 'This request did not come from the Todo Sync window, so it was refused.',
+      });
+    }
+
+    if (!isPlainData(payload)) {
+      logger.warn(`IPC: refused ${channel} with a payload that is not plain data`);
+      return failure({
+        code: 'invalid-request',
+        message: 'The request must be plain data (objects, lists, text, numbers).',
       });
     }
 
