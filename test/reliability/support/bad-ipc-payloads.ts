@@ -547,5 +547,32 @@ export function generateBadIpcCases(): BadIpcCase[] {
     });
   }
 
+  // A schema whose fields are all optional must not read a non-plain object as "no changes".
+  class SettingsLike {
+    syncIntervalMinutes = 5;
+  }
+  for (const [label, payload] of [
+    ['a Map', new Map([['syncIntervalMinutes', 5]])],
+    ['a Set', new Set(['workOffline'])],
+    ['a Date', new Date(0)],
+    ['a class instance', new SettingsLike()],
+    ['an object with a foreign prototype', Object.create({ workOffline: true }) as object],
+  ] as const) {
+    add({
+      name: `settings:set as ${label}`,
+      kind: 'exotic-value',
+      channel: 'settings:set',
+      payload,
+      expectedCode: 'invalid-request',
+    });
+  }
+  add({
+    name: 'todos:update with a Map of changes',
+    kind: 'exotic-value',
+    channel: 'todos:update',
+    payload: { id: MISSING_RECORD_ID, changes: new Map([['text', 'x']]) },
+    expectedCode: 'invalid-request',
+  });
+
   return cases;
 }
