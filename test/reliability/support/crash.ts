@@ -86,6 +86,8 @@ interface WorkerRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr: () => string;
   killedByUs: boolean;
+  /** The worker hung and the watchdog killed it. */
+  hung: boolean;
   kill(): Promise<void>;
 }
 
@@ -101,9 +103,6 @@ function startWorker(args: CrashWorkerArgs): WorkerRun {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  // A worker that hangs is killed too; it then counts as stuck, not as a crash point.
-  const watchdog = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  void exited.then(() => clearTimeout(watchdog));
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   async function* parse(): AsyncIterable<WorkerMessage> {
     for await (const line of lines) {
@@ -117,6 +116,7 @@ function startWorker(args: CrashWorkerArgs): WorkerRun {
     exited,
     stderr: () => stderr,
     killedByUs: false,
+    hung: false,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) {
         run.killedByUs = true;
@@ -125,6 +125,12 @@ function startWorker(args: CrashWorkerArgs): WorkerRun {
       await exited;
     },
   };
+  // A worker that hangs is killed too; it then counts as stuck, not as a crash point.
+  const watchdog = setTimeout(() => {
+    run.hung = true;
+    child.kill('SIGKILL');
+  }, 120_000);
+  void exited.then(() => clearTimeout(watchdog));
   return run;
 }
 
@@ -281,6 +287,8 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
       if (worker.killedByUs && signal === 'SIGKILL') {
         kills++;
         killsByPoint[point]++;
+      } else if (worker.hung) {
+        note('stuck', `run ${segment} hung for two minutes and was stopped`);
       } else if (code !== 0) {
         processCrashes++;
         note(
@@ -301,7 +309,9 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
     });
     const { code } = await finisher.exited;
     stderr += finisher.stderr();
-    if (code !== 0) {
+    if (finisher.hung) {
+      note('stuck', 'the settling run hung for two minutes and was stopped');
+    } else if (code !== 0) {
       processCrashes++;
       note('process-crash', `the settling run exited with ${code}: ${finisher.stderr().slice(0, 1500)}`);
     }
