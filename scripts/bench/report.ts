@@ -92,7 +92,7 @@ export class BenchReport {
 
   table(): string {
     const header = ['scenario', 'unit', 'value', 'baseline', 'baseline value', 'ratio', 'target', 'met'];
-    const rows: string[][] = [];
+    const rows: TableRow[] = [];
     for (const [id, result] of Object.entries(this.scenarios)) {
       const targets = TARGETS[id] ?? [];
       const baselineIds = Object.keys(result.baselines);
@@ -118,10 +118,11 @@ export class BenchReport {
         ]);
       }
       const note = this.notes.get(id);
-      if (note) rows.push(['', '', '', `(${note})`, '', '', '', '']);
+      if (note) rows.push({ note });
     }
     for (const failure of this.failures) {
-      rows.push([failure.scenario, '', 'FAILED', failure.message, '', '', '', '']);
+      rows.push([failure.scenario, '', 'FAILED', '', '', '', '', '']);
+      rows.push({ note: failure.message });
     }
     return renderTable(header, rows);
   }
@@ -149,9 +150,13 @@ function formatRatio(ratio: number): string {
   return `${ratio >= 100 ? ratio.toFixed(0) : ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}x`;
 }
 
-function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A row of cells, or a note printed under the row before it, outside the columns. */
+type TableRow = string[] | { note: string };
+
+function renderTable(header: readonly string[], rows: readonly TableRow[]): string {
+  const cellRows = rows.filter((row): row is string[] => Array.isArray(row));
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+    Math.max(title.length, ...cellRows.map((row) => row[column]?.length ?? 0)),
   );
   const numeric = new Set([2, 4, 5]);
   const render = (cells: readonly string[]): string =>
@@ -162,5 +167,7 @@ function renderTable(header: readonly string[], rows: readonly (readonly string[
       .join('  ')
       .trimEnd();
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  return [render(header), rule, ...rows.map(render)].join('\n');
+  const noteIndent = ' '.repeat((widths[0] ?? 0) + 2);
+  const lines = rows.map((row) => (Array.isArray(row) ? render(row) : `${noteIndent}(${row.note})`));
+  return [render(header), rule, ...lines].join('\n');
 }

@@ -4,6 +4,7 @@
  * baselines in the same run; see issue 9 and report.ts for the targets.
  */
 import { rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startTestBackend } from '../../test/support/backend';
 import { benchFolder, type BenchApp } from './app-client';
@@ -33,7 +34,7 @@ const FULL: BenchPlan = {
   quick: false,
   sdkPullLimit: 2000,
   sdkPushCount: 300,
-  smallPullRounds: 3,
+  smallPullRounds: 5,
   push: true,
 };
 // --quick: the 10k scenarios and the local queries over 10,000 items, in under a minute.
@@ -41,7 +42,7 @@ const QUICK: BenchPlan = {
   quick: true,
   sdkPullLimit: 1000,
   sdkPushCount: 100,
-  smallPullRounds: 2,
+  smallPullRounds: 3,
   push: false,
 };
 
@@ -50,6 +51,7 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 async function main(): Promise<number> {
   const plan = process.argv.includes('--quick') ? QUICK : FULL;
   const startedAt = performance.now();
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const report = new BenchReport();
   const folder = benchFolder();
   const backend = await startTestBackend({ startTimeoutMs: 60_000 });
@@ -107,7 +109,7 @@ async function main(): Promise<number> {
     }
 
     progress('pull-incremental-1k');
-    await incrementalPull(env, app, { since: largest.lastUpdatedAt, changes: 1000, rounds: 3 });
+    await incrementalPull(env, app, { since: largest.lastUpdatedAt, changes: 1000, rounds: 5 });
     progress('query-100k');
     await listQuery(report, app, {
       id: 'query-100k',
@@ -141,7 +143,11 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - startedAt) / 1000;
   const resultsFile = path.join(repoRoot, 'bench-results.json');
   report.write(resultsFile);
-  console.log(`\nTodo Sync benchmark${plan.quick ? ' (--quick: 10k items)' : ''}, ${seconds.toFixed(1)} s\n`);
+  const load = `load average ${loadAtStart.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end`;
+  console.log(
+    `\nTodo Sync benchmark${plan.quick ? ' (--quick: 10k items)' : ''}: ${seconds.toFixed(1)} s, ` +
+      `${os.cpus().length} cores, ${load}\n`,
+  );
   console.log(report.table());
   console.log(`\nResults written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
   return report.failed ? 1 : 0;

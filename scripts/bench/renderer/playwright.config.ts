@@ -11,7 +11,7 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export default defineConfig({
   testDir: __dirname,
   testMatch: '*.perf.ts',
-  globalSetup: path.join(repoRoot, 'test', 'e2e', 'support', 'build.ts'),
+  globalSetup: path.join(__dirname, 'cached-build.ts'),
   workers: 1,
   timeout: 180_000,
   reporter: 'line',
