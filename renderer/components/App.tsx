@@ -320,33 +320,35 @@ export function App() {
         onSyncNow={() => void syncNow()}
         onOpenSettings={() => setDialog('settings')}
       />
-      <div class="app-controls" ref={searchBox}>
-        <Toolbar
-          search={search}
-          onSearch={setSearch}
-          filter={filter}
-          onFilter={setFilter}
-          counts={counts}
-          listId={LIST_ID}
-        />
-        <AddTodo onAdd={addTodo} />
-        <Banners
-          conflicts={conflictCount}
-          rejected={rejectedCount}
-          onReviewConflicts={() => void openConflicts()}
-          onReviewRejected={() => void openRejected()}
-        />
-      </div>
-      <main class="list-area">
-        <TodoList
-          id={LIST_ID}
-          labelledBy={filterTabId(filter)}
-          data={data}
-          queryKey={`${filter}\u0000${settledSearch}`}
-          deletingId={deletingItem?.id ?? null}
-          actions={listActions}
-          emptyText={emptyText(filter, settledSearch)}
-        />
+      <main class="app-main">
+        <div class="app-controls" ref={searchBox}>
+          <Toolbar
+            search={search}
+            onSearch={setSearch}
+            filter={filter}
+            onFilter={setFilter}
+            counts={counts}
+            listId={LIST_ID}
+          />
+          <AddTodo onAdd={addTodo} />
+          <Banners
+            conflicts={conflictCount}
+            rejected={rejectedCount}
+            onReviewConflicts={() => void openConflicts()}
+            onReviewRejected={() => void openRejected()}
+          />
+        </div>
+        <div class="list-area">
+          <TodoList
+            id={LIST_ID}
+            labelledBy={filterTabId(filter)}
+            data={data}
+            queryKey={`${filter}\u0000${settledSearch}`}
+            deletingId={deletingItem?.id ?? null}
+            actions={listActions}
+            emptyText={emptyText(filter, settledSearch)}
+          />
+        </div>
       </main>
       <StatusBar status={status} onRetry={() => void syncNow()} />
       <Toast toast={toast} onDismiss={dismissToast} />

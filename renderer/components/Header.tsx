@@ -86,7 +86,7 @@ export function Toolbar({ search, onSearch, filter, onFilter, counts, listId }: 
 
   return (
     <div class="toolbar">
-      <div class="search-field">
+      <div class="search-field" role="search">
         <SearchIcon />
         <input
           type="search"
