@@ -246,7 +246,7 @@ export class ProtocolClient {
     const serverMessage =
       typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string'
         ? (body as { error: string }).error
-        : typeof body === 'string' && body.length > 0 && body.length < 300
+        : typeof body === 'string' && body.length > 0 && body.length < 300 && !looksLikeMarkup(body)
           ? body
           : undefined;
     const message =
@@ -320,6 +320,11 @@ export class ProtocolClient {
     }
     return { status, etag, body, request };
   }
+}
+
+/** A proxy's error page (`<!DOCTYPE html>…`) is not a sentence to show the person. */
+function looksLikeMarkup(text: string): boolean {
+  return /^\s*</.test(text);
 }
 
 /** An OData string literal. */
