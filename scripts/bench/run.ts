@@ -62,6 +62,7 @@ async function main(): Promise<number> {
     report,
     sdkPullLimit: plan.sdkPullLimit,
     sdkPushCount: plan.sdkPushCount,
+    sdkSideBySide: plan.quick,
   };
   const progress = (message: string): void => {
     process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0)}s] ${message}\n`);
@@ -134,7 +135,7 @@ async function main(): Promise<number> {
 
   try {
     progress('renderer-first-paint-10k');
-    await rendererFirstPaint(report, { items: 10_000 });
+    await rendererFirstPaint(report);
   } catch (error) {
     report.fail('renderer-first-paint-10k', error);
   }
