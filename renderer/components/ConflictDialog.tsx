@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ConflictField, ConflictResolution, SyncIssue } from '../../common/ipc-contract';
 import type { TodoItem } from '../../common/todo-table';
 import { describeError } from '../api';
+import { relativeTime } from '../format';
 import { Modal } from './Modal';
 
 type Side = 'mine' | 'server';
@@ -22,6 +23,27 @@ function sameValue(a: TodoItem | null, b: TodoItem | null, field: ConflictField)
   return (a[field] ?? null) === (b[field] ?? null);
 }
 
+/** Who changed a field since the version both sides started from (the base of a three-way merge). */
+type FieldChange = 'same' | 'mine' | 'server' | 'both';
+
+function fieldChange(issue: SyncIssue, field: ConflictField): FieldChange {
+  const { clientRecord: mine, serverRecord: server, baseRecord: base } = issue;
+  if (sameValue(mine, server, field)) return 'same';
+  if (!base || !mine || !server) return 'both';
+  const mineChanged = !sameValue(mine, base, field);
+  const serverChanged = !sameValue(server, base, field);
+  if (mineChanged && !serverChanged) return 'mine';
+  if (serverChanged && !mineChanged) return 'server';
+  return 'both';
+}
+
+const CHANGE_NOTES: Record<FieldChange, string> = {
+  same: 'Same',
+  mine: 'Changed here',
+  server: 'Changed on the server',
+  both: 'Changed on both',
+};
+
 function FieldValue({ record, field }: { record: TodoItem | null; field: ConflictField }) {
   if (!record) return <span class="muted">Deleted</span>;
   if (field === 'complete') return <span>{record.complete ? 'Done' : 'Not done'}</span>;
@@ -35,12 +57,15 @@ function whenChanged(record: TodoItem | null): string | null {
   const value: unknown = record?.updatedAt;
   if (!(value instanceof Date) && typeof value !== 'string') return null;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? null : relativeTime(date.toISOString(), Date.now());
 }
 
+/** Keep each side's own edits; where both edited a field, start from mine (the person can switch). */
 function defaultChoices(issue: SyncIssue): FieldChoices {
-  const choose = (field: ConflictField): Side =>
-    sameValue(issue.clientRecord, issue.serverRecord, field) ? 'server' : 'mine';
+  const choose = (field: ConflictField): Side => {
+    const change = fieldChange(issue, field);
+    return change === 'server' || change === 'same' ? 'server' : 'mine';
+  };
   return { text: choose('text'), complete: choose('complete'), notes: choose('notes') };
 }
 
@@ -157,17 +182,14 @@ export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialog
         </thead>
         <tbody>
           {FIELDS.map(({ field, label }) => {
-            const same = sameValue(mine, server, field);
+            const change = fieldChange(issue, field);
+            const same = change === 'same';
             const groupName = `conflict-${issue.id}-${field}`;
             return (
               <tr key={field} class={same ? 'is-same' : 'is-different'} data-field={field}>
                 <th scope="row">
                   {label}
-                  {same ? (
-                    <span class="field-note">Same</span>
-                  ) : (
-                    <span class="field-note differs">Differs</span>
-                  )}
+                  <span class={same ? 'field-note' : 'field-note differs'}>{CHANGE_NOTES[change]}</span>
                 </th>
                 {(['mine', 'server'] as const).map((side) => {
                   const record = side === 'mine' ? mine : server;

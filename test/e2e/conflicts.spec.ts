@@ -46,10 +46,10 @@ test('Keep mine: my version goes to the server', async ({ browser }) => {
     mine: 'Book a table for four',
     theirs: 'Book a table at Luigi’s',
   });
-  // Each field is compared; the differing ones are marked.
-  await expect(dialog.locator('tr[data-field="text"]')).toContainText('Differs');
-  await expect(dialog.locator('tr[data-field="complete"]')).toContainText('Differs');
-  await expect(dialog.locator('tr[data-field="notes"]')).toContainText('Differs');
+  // Each field says who changed it since the version both started from.
+  await expect(dialog.locator('tr[data-field="text"]')).toContainText('Changed on both');
+  await expect(dialog.locator('tr[data-field="complete"]')).toContainText('Changed on the server');
+  await expect(dialog.locator('tr[data-field="notes"]')).toContainText('Changed on the server');
 
   await dialog.getByRole('button', { name: 'Keep mine' }).click();
   await expect(dialog).toBeHidden();
@@ -101,6 +101,10 @@ test('a choice per field: Apply combines them, and the result reaches the server
     theirs: 'Plan the trip to Lisbon',
     toggleHere: true,
   });
+  // Preselected: each side's own edits; mine where both edited.
+  await expect(dialog.getByRole('radio', { name: 'Text: keep mine' })).toBeChecked();
+  await expect(dialog.getByRole('radio', { name: 'Status: keep mine' })).toBeChecked();
+  await expect(dialog.getByRole('radio', { name: 'Notes: keep the server’s' })).toBeChecked();
   await dialog.getByRole('radio', { name: 'Text: keep the server’s' }).check();
   await dialog.getByRole('radio', { name: 'Status: keep mine' }).check();
   await dialog.getByRole('radio', { name: 'Notes: keep the server’s' }).check();
