@@ -66,12 +66,20 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
   // Rows can vanish under the cursor (completed while filtering Active, deleted elsewhere).
   const clampedActive = total === 0 ? 0 : Math.min(activeIndex, total - 1);
 
-  useLayoutEffect(() => {
+  const activeRef = useRef(clampedActive);
+  activeRef.current = clampedActive;
+  const editingRef = useRef(editingId);
+  editingRef.current = editingId;
+
+  /** Puts focus back on the active row when it fell out of the list (its element was re-rendered away). */
+  const restoreFocus = useCallback(() => {
     const element = viewport.current;
-    if (!element || !keepFocus.current || editingId !== null) return;
+    if (!element || !keepFocus.current || editingRef.current !== null) return;
     if (element.contains(document.activeElement) && document.activeElement !== element) return;
-    element.querySelector<HTMLElement>(`[data-index="${clampedActive}"]`)?.focus({ preventScroll: true });
-  });
+    element.querySelector<HTMLElement>(`[data-index="${activeRef.current}"]`)?.focus({ preventScroll: true });
+  }, []);
+
+  useLayoutEffect(restoreFocus);
 
   const onScroll = () => {
     if (scrollFrame.current) return;
@@ -118,14 +126,18 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
         setActiveIndex(index);
         setEditingId(item.id);
       },
-      saveEdit: async (item, text) => {
+      saveEdit: async (item, text, backToRow) => {
         try {
           await latest.current.actions.saveEdit(item, text);
         } finally {
+          if (backToRow) keepFocus.current = true;
           setEditingId(null);
         }
       },
-      cancelEdit: () => setEditingId(null),
+      cancelEdit: (backToRow) => {
+        if (backToRow) keepFocus.current = true;
+        setEditingId(null);
+      },
       remove: (item, index) => {
         keepFocus.current = true;
         setActiveIndex(index);
@@ -215,9 +227,20 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
       onScroll={onScroll}
       onKeyDown={onKeyDown}
       onFocusOut={(event) => {
-        // Focus left for somewhere else on purpose (null: a click on nothing or the window lost focus).
         const next = event.relatedTarget as Node | null;
-        if (!next || !viewport.current?.contains(next)) keepFocus.current = false;
+        if (next) {
+          if (!viewport.current?.contains(next)) keepFocus.current = false;
+          return;
+        }
+        // No new target: a click on nothing, the window losing focus, or the focused element being
+        // removed (a finished edit, a row that left the filter). Only the last keeps focus here.
+        const from = event.target as HTMLElement;
+        requestAnimationFrame(() => {
+          const dropped =
+            !from.isConnected && (document.activeElement === document.body || !document.activeElement);
+          keepFocus.current = dropped;
+          if (dropped) restoreFocus();
+        });
       }}
       data-testid="todo-list"
     >

@@ -11,9 +11,12 @@ export interface RowActions {
   activate(index: number): void;
   toggle(item: TodoListItem): void;
   startEdit(item: TodoListItem, index: number): void;
-  /** Resolves once stored (or refused, with a message shown by the caller). */
-  saveEdit(item: TodoListItem, text: string): Promise<void>;
-  cancelEdit(): void;
+  /**
+   * Resolves once stored (or refused, with a message shown by the caller). `backToRow`: the edit
+   * ended from the keyboard, so focus returns to the row; after a blur it stays where it went.
+   */
+  saveEdit(item: TodoListItem, text: string, backToRow: boolean): Promise<void>;
+  cancelEdit(backToRow: boolean): void;
   remove(item: TodoListItem, index: number): void;
   undoRemove(): void;
   openIssue(item: TodoListItem): void;
@@ -49,20 +52,20 @@ function EditField({ item, actions }: { item: TodoListItem; actions: RowActions 
     const text = draft.trim();
     if (text === item.text) {
       finished.current = true;
-      actions.cancelEdit();
+      actions.cancelEdit(!fromBlur);
       return;
     }
     if (!text) {
       if (fromBlur) {
         finished.current = true;
-        actions.cancelEdit();
+        actions.cancelEdit(false);
       } else {
         setProblem('A todo needs some text. Press Esc to keep the old text.');
       }
       return;
     }
     finished.current = true;
-    await actions.saveEdit(item, text);
+    await actions.saveEdit(item, text, !fromBlur);
   };
 
   return (
@@ -87,7 +90,7 @@ function EditField({ item, actions }: { item: TodoListItem; actions: RowActions 
           } else if (event.key === 'Escape') {
             event.preventDefault();
             finished.current = true;
-            actions.cancelEdit();
+            actions.cancelEdit(true);
           }
         }}
         onBlur={() => void save(true)}
