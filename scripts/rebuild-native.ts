@@ -2,8 +2,8 @@
  * Makes better-sqlite3's native addon loadable by the runtime about to use it.
  *
  *   tsx scripts/rebuild-native.ts postinstall   after npm install (package.json "postinstall")
- *   tsx scripts/rebuild-native.ts electron      before the app runs ("prestart", "predev", "pretest:e2e")
- *   tsx scripts/rebuild-native.ts node          before vitest ("pretest:unit")
+ *   tsx scripts/rebuild-native.ts electron      before the app runs ("prestart", "predev")
+ *   tsx scripts/rebuild-native.ts node          before the Node-run tests ("pretest:unit", "pretest:e2e": the e2e harness runs main's services in Node)
  *
  * Why: a .node file is compiled for one NODE_MODULE_VERSION. npm builds better-sqlite3 for
  * Node; the app needs it built for Electron's ABI; the unit tests run in plain Node and need the

@@ -99,7 +99,7 @@ export class StartupError extends Error {
 
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const logger = options.logger ?? silentLogger;
-  const store = openAppStore(options.userDataPath, logger);
+  const store = openAppStore(options.userDataPath, logger, options.env?.TODO_SYNC_SQLITE_BINDING);
   const notices: string[] = [];
   if (store.notice) {
     logger.warn(store.notice.message);
@@ -115,10 +115,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
 }
 
-function openAppStore(userDataPath: string, logger: Logger): LocalStore {
+/** `nativeBinding` (TODO_SYNC_SQLITE_BINDING) is for development runs; see OpenStoreOptions. */
+function openAppStore(userDataPath: string, logger: Logger, nativeBinding: string | undefined): LocalStore {
   const file = path.join(userDataPath, DATABASE_FILE_NAME);
   try {
-    return openStore({ path: file, tables: SYNCED_TABLES });
+    return openStore({ path: file, tables: SYNCED_TABLES, nativeBinding });
   } catch (error) {
     logger.error(`Opening the database ${file} failed`, error);
     const reason = error instanceof StoreError ? error.message : describeError(error);

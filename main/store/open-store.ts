@@ -178,10 +178,15 @@ function isUnreadableSqliteError(error: unknown): boolean {
  * it neither checkpoints nor deletes the WAL. So a file we then refuse (newer schema) or move
  * aside (damaged) is left exactly as we found it, WAL included.
  */
-function probeExistingFile(path: string, busyTimeoutMs: number): void {
+function probeExistingFile(path: string, busyTimeoutMs: number, nativeBinding: string | undefined): void {
   let probe: Database.Database;
   try {
-    probe = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    probe = new Database(path, {
+      readonly: true,
+      fileMustExist: true,
+      timeout: busyTimeoutMs,
+      nativeBinding,
+    });
   } catch (error) {
     if (isUnreadableSqliteError(error))
       throw new UnreadableDatabase('SQLite cannot open it', { cause: error });
@@ -204,11 +209,15 @@ function probeExistingFile(path: string, busyTimeoutMs: number): void {
   }
 }
 
-function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
-  if (inspectFile(path) === 'existing') probeExistingFile(path, busyTimeoutMs);
+function openDatabase(
+  path: string,
+  busyTimeoutMs: number,
+  nativeBinding: string | undefined,
+): Database.Database {
+  if (inspectFile(path) === 'existing') probeExistingFile(path, busyTimeoutMs, nativeBinding);
   let db: Database.Database;
   try {
-    db = new Database(path, { timeout: busyTimeoutMs });
+    db = new Database(path, { timeout: busyTimeoutMs, nativeBinding });
   } catch (error) {
     if (isUnreadableSqliteError(error))
       throw new UnreadableDatabase('SQLite cannot open it', { cause: error });
@@ -318,7 +327,7 @@ class SqliteStore implements LocalStore {
 }
 
 function createStore(path: string, options: OpenStoreOptions, notice: StoreNotice | null): SqliteStore {
-  const db = openDatabase(path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+  const db = openDatabase(path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, options.nativeBinding);
   const connection = new Connection(db);
   try {
     connection.guard('Upgrading the database', () => migrateSystemTables(connection));

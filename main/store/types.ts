@@ -99,11 +99,16 @@ export interface OperationRecord {
   item: Record<string, JsonValue> | null;
   /** True while a push has this operation in flight: it is never collapsed into. */
   pushing: boolean;
+  /**
+   * The user fields last sent for this operation, set before the request leaves: the server
+   * may have applied it even though no reply came. Null while the operation was never sent.
+   */
+  sent: Record<string, JsonValue> | null;
   attempts: number;
   createdAt: Date;
 }
 
-export type NewOperation = Omit<OperationRecord, 'id' | 'pushing' | 'attempts' | 'createdAt'>;
+export type NewOperation = Omit<OperationRecord, 'id' | 'pushing' | 'sent' | 'attempts' | 'createdAt'>;
 
 export interface OperationLog {
   append(op: NewOperation): OperationRecord;
@@ -145,6 +150,11 @@ export interface SyncIssueLog {
   list(filter?: { kind?: 'conflict' | 'rejected'; tableName?: string }): SyncIssueRecord[];
   forOperation(operationId: number): SyncIssueRecord | undefined;
   remove(id: number): boolean;
+  /** The person changed the record while the issue was listed: what it shows follows. Undefined if gone. */
+  updateClientSide(
+    id: number,
+    changes: Partial<Pick<SyncIssueRecord, 'action' | 'clientRecord'>>,
+  ): SyncIssueRecord | undefined;
   removeForOperation(operationId: number): number;
   count(filter?: { kind?: 'conflict' | 'rejected' }): number;
 }
@@ -220,6 +230,12 @@ export interface OpenStoreOptions {
   tables: readonly TableDeclaration[];
   /** How long a write waits for another connection's lock before StoreError('locked'); 5000 by default. */
   busyTimeoutMs?: number;
+  /**
+   * better-sqlite3's compiled addon to load instead of the installed one. Development only: the
+   * Electron smoke test points the app at the Electron build while the Node build stays in place
+   * for the test runner that is loading it at the same time.
+   */
+  nativeBinding?: string;
 }
 
 export type StoreErrorCode =

@@ -141,8 +141,10 @@ describe('wiring', () => {
       scripts: Record<string, string>;
     };
     expect(scripts.postinstall).toBe(`tsx ${SCRIPT} postinstall`);
-    expect(scripts['pretest:unit']).toBe(`tsx ${SCRIPT} node`);
-    for (const hook of ['prestart', 'predev', 'pretest:e2e'])
-      expect(scripts[hook], hook).toBe(`tsx ${SCRIPT} electron`);
+    // The e2e harness runs main's services in the Node test runner; the Electron smoke test
+    // points the app at the cached Electron build instead (TODO_SYNC_SQLITE_BINDING).
+    for (const hook of ['pretest:unit', 'pretest:e2e'])
+      expect(scripts[hook], hook).toBe(`tsx ${SCRIPT} node`);
+    for (const hook of ['prestart', 'predev']) expect(scripts[hook], hook).toBe(`tsx ${SCRIPT} electron`);
   });
 });

@@ -16,7 +16,33 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const ELECTRON_PACKAGE = path.join(REPO_ROOT, 'node_modules', 'electron');
 
 /** The Electron executable, or why there is none; mirrors node_modules/electron/index.js without downloading. */
-function findElectron(): { executable: string } | { skip: string } {
+function findElectron(): { executable: string; sqliteBinding: string } | { skip: string } {
+  const found = findElectronExecutable();
+  if ('skip' in found) return found;
+  const sqliteBinding = electronSqliteBuild();
+  return existsSync(sqliteBinding)
+    ? { executable: found.executable, sqliteBinding }
+    : { skip: `better-sqlite3 has no Electron build yet (${sqliteBinding}); run npm start once to make it` };
+}
+
+/** Where scripts/rebuild-native.ts caches the Electron build of better-sqlite3. */
+function electronSqliteBuild(): string {
+  const version = (file: string): string =>
+    (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  const sqliteVersion = version(path.join(REPO_ROOT, 'node_modules', 'better-sqlite3', 'package.json'));
+  const electronVersion = version(path.join(ELECTRON_PACKAGE, 'package.json'));
+  return path.join(
+    REPO_ROOT,
+    'node_modules',
+    '.cache',
+    'todo-sync-native',
+    `better-sqlite3@${sqliteVersion}`,
+    `electron-${electronVersion}-${process.platform}-${process.arch}`,
+    'better_sqlite3.node',
+  );
+}
+
+function findElectronExecutable(): { executable: string } | { skip: string } {
   const pathFile = path.join(ELECTRON_PACKAGE, 'path.txt');
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
@@ -59,10 +85,14 @@ test.describe('the Electron app', () => {
       executablePath: found.executable,
       args: [REPO_ROOT],
       cwd: REPO_ROOT,
-      env: { ...process.env, TODO_SYNC_USER_DATA_DIR: userDataDir, TODO_SYNC_UPDATE_URL: 'off' } as Record<
-        string,
-        string
-      >,
+      env: {
+        ...process.env,
+        TODO_SYNC_USER_DATA_DIR: userDataDir,
+        TODO_SYNC_UPDATE_URL: 'off',
+        // This test runner holds the Node build of better-sqlite3 (the harness specs use it), so
+        // the app loads the Electron build that scripts/rebuild-native.ts keeps in its cache.
+        TODO_SYNC_SQLITE_BINDING: found.sqliteBinding,
+      } as Record<string, string>,
       timeout: 60_000,
     });
     try {
