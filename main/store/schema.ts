@@ -74,6 +74,12 @@ const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    // What an operation last sent: once a request may have reached the server, a lost reply
+    // must be recognisable on retry, across restarts.
+    sql: `ALTER TABLE ${SYSTEM_TABLES.operations} ADD COLUMN "sent" TEXT;`,
+  },
 ];
 
 /** The schema version this build writes; a file with a higher one comes from a newer app. */

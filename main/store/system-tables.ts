@@ -91,7 +91,7 @@ function assertKnownKeys(
 // ------------------------------------------------------------------ operations
 
 const OPERATION_COLUMNS =
-  '"id", "tableName", "recordId", "action", "version", "base", "item", "pushing", "attempts", "createdAt"';
+  '"id", "tableName", "recordId", "action", "version", "base", "item", "pushing", "sent", "attempts", "createdAt"';
 
 function decodeOperation(row: Record<string, unknown>): OperationRecord {
   return {
@@ -103,6 +103,7 @@ function decodeOperation(row: Record<string, unknown>): OperationRecord {
     base: decodeSnapshot(row.base),
     item: decodeSnapshot(row.item),
     pushing: row.pushing !== 0,
+    sent: decodeSnapshot(row.sent),
     attempts: row.attempts as number,
     createdAt: new Date(row.createdAt as number),
   };
@@ -119,6 +120,7 @@ const NEW_OPERATION_KEYS: ReadonlySet<string> = new Set([
 const OPERATION_UPDATE_KEYS: ReadonlySet<string> = new Set([
   ...NEW_OPERATION_KEYS,
   'pushing',
+  'sent',
   'attempts',
   'createdAt',
 ]);
@@ -139,6 +141,7 @@ const OPERATION_FIELD_ENCODERS: readonly [string, (value: unknown) => SqlValue][
       return value ? 1 : 0;
     },
   ],
+  ['sent', (value) => encodeSnapshot(value, 'Operation sent')],
   ['attempts', (value) => checkCount(value, 'Operation attempts')],
   ['createdAt', (value) => checkDate(value, 'Operation createdAt')],
 ];
@@ -373,6 +376,29 @@ export function createSyncIssueLog(connection: Connection): SyncIssueLog {
         'Removing',
         () => connection.run(`DELETE FROM ${table} WHERE "id" = ?`, [key]).changes > 0,
       );
+    },
+    updateClientSide(id, changes) {
+      const key = checkId(id, 'A sync issue id');
+      const checked = assertKnownKeys(changes, new Set(['action', 'clientRecord']), 'Sync issue changes');
+      const assignments: string[] = [];
+      const params: SqlValue[] = [];
+      if (checked.action !== undefined) {
+        assignments.push('"action" = ?');
+        params.push(checkAction(checked.action, 'A sync issue action'));
+      }
+      if (checked.clientRecord !== undefined) {
+        assignments.push('"clientRecord" = ?');
+        params.push(encodeSnapshot(checked.clientRecord, 'A sync issue clientRecord'));
+      }
+      if (assignments.length === 0) return this.get(key);
+      params.push(key);
+      const row = guard('Updating', () =>
+        connection.row(
+          `UPDATE ${table} SET ${assignments.join(', ')} WHERE "id" = ? RETURNING ${ISSUE_COLUMNS}`,
+          params,
+        ),
+      );
+      return row ? decodeIssue(row) : undefined;
     },
     removeForOperation(operationId) {
       const key = checkId(operationId, 'An operation id');
