@@ -4,18 +4,24 @@
  *
  *   pending    new change   result
  *   insert     update       insert (the row is read at push time, so it carries the update)
- *   insert     delete       nothing: the record never reaches the server
+ *   insert     delete       nothing: the record never reaches the server (if never sent)
  *   update     update       update (version and base of the first edit are kept)
  *   update     delete       delete (same version and base)
  *   delete     insert/update  QueueError: the deletion must sync first
  *
- * An operation that is being pushed is never collapsed into: the server may already have
- * applied it, so a change made meanwhile becomes a new operation queued after it.
+ * An operation that was sent without a definite answer (being pushed, or its reply lost to the
+ * network or a crash) is never collapsed into: the server may already hold it, so a change
+ * made meanwhile becomes a new operation queued after it. In particular a sent insert followed
+ * by a delete still deletes on the server.
+ *
+ * An operation waiting on a sync issue is collapsed into as usual, and the issue follows: it
+ * shows the record as it is now (and "delete" once deleted), so settling it never drops an
+ * edit the person was not shown.
  *
  * Every method must run inside the store transaction that performs the matching data write,
  * so that a row and its queue entry never disagree.
  */
-import type { OperationRecord, Store } from '../store/types';
+import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
 import { QueueError } from './errors';
 import { toSnapshot, type LocalRecord } from './records';
 
@@ -43,9 +49,10 @@ export class OperationQueue {
     });
   }
 
-  /** Before updating a row; `before` is the row as it is now. */
-  recordUpdate(tableName: string, before: LocalRecord): void {
-    const last = this.lastOperation(tableName, before.id);
+  /** Before updating a row; `before` is the row as it is now, `changes` what the update writes. */
+  recordUpdate(tableName: string, before: LocalRecord, changes: Record<string, unknown> = {}): void {
+    const operations = this.store.operations.forRecord(tableName, before.id);
+    const last = operations.at(-1);
     if (last?.action === 'delete') {
       throw new QueueError(
         tableName,
@@ -54,7 +61,8 @@ export class OperationQueue {
         `The item ${before.id} is waiting to be deleted on the server and cannot be changed.`,
       );
     }
-    if (last && !last.pushing) return;
+    this.showInIssues(operations, { clientRecord: toSnapshot({ ...before, ...changes }) });
+    if (last && this.canCollapseInto(last)) return;
     this.store.operations.append({
       tableName,
       recordId: before.id,
@@ -67,20 +75,29 @@ export class OperationQueue {
 
   /** Before deleting a row; `before` is the row as it is now. */
   recordDelete(tableName: string, before: LocalRecord): void {
-    const last = this.lastOperation(tableName, before.id);
+    const operations = this.store.operations.forRecord(tableName, before.id);
+    const last = operations.at(-1);
     if (last?.action === 'delete') {
       throw new QueueError(tableName, before.id, 'delete', `The item ${before.id} is already being deleted.`);
     }
-    if (last && !last.pushing) {
-      if (last.action === 'insert') {
-        this.store.syncIssues.removeForOperation(last.id);
+    const snapshot = toSnapshot(before);
+    if (last && this.canCollapseInto(last)) {
+      const issue = this.store.syncIssues.forOperation(last.id);
+      if (last.action === 'insert' && !issue) {
+        // Never sent: the server has never seen the record.
         this.store.operations.remove(last.id);
         return;
       }
-      this.store.operations.update(last.id, { action: 'delete', item: toSnapshot(before) });
+      // An insert with an issue was answered by the server, which holds a copy (the issue's):
+      // deleting means deleting that copy.
+      const serverVersion = issue?.serverRecord?.version;
+      const version =
+        last.action === 'insert' ? (typeof serverVersion === 'string' ? serverVersion : null) : last.version;
+      this.store.operations.update(last.id, { action: 'delete', version, item: snapshot, sent: null });
+      this.showInIssues(operations, { action: 'delete', clientRecord: snapshot });
       return;
     }
-    const snapshot = toSnapshot(before);
+    this.showInIssues(operations, { action: 'delete', clientRecord: snapshot });
     this.store.operations.append({
       tableName,
       recordId: before.id,
@@ -106,6 +123,26 @@ export class OperationQueue {
   /** Pending operations, in queue order. */
   list(filter?: { tableName?: string; recordId?: string }): OperationRecord[] {
     return this.store.operations.list(filter);
+  }
+
+  /**
+   * Not while it is in flight or was sent without an answer; yes once the server answered
+   * with an issue (the person settles what it shows, which then includes this change).
+   */
+  private canCollapseInto(operation: OperationRecord): boolean {
+    if (operation.pushing) return false;
+    if (operation.sent === null) return true;
+    return this.store.syncIssues.forOperation(operation.id) !== undefined;
+  }
+
+  private showInIssues(
+    operations: readonly OperationRecord[],
+    changes: Partial<Pick<SyncIssueRecord, 'action' | 'clientRecord'>>,
+  ): void {
+    for (const operation of operations) {
+      const issue = this.store.syncIssues.forOperation(operation.id);
+      if (issue) this.store.syncIssues.updateClientSide(issue.id, changes);
+    }
   }
 
   private lastOperation(tableName: string, recordId: string): OperationRecord | undefined {

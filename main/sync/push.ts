@@ -13,7 +13,13 @@ import type { OperationAction } from '../../common/sync-types';
 import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
 import { BadResponseError, SyncError, SyncHttpError, SyncUsageError, isConnectivityError } from './errors';
 import type { ProtocolClient } from './protocol-client';
-import { toSnapshot, type LocalRecord, type RecordShape, type ServerRecord } from './records';
+import {
+  toSnapshot,
+  type LocalRecord,
+  type RecordShape,
+  type RecordSnapshot,
+  type ServerRecord,
+} from './records';
 import type { StatusTracker } from './status';
 
 export interface PushHandler {
@@ -241,24 +247,38 @@ export class Pusher {
         operation.action === 'delete'
           ? undefined
           : (table.lookup(operation.recordId) as LocalRecord | undefined);
-      if (operation.action !== 'delete' && !row) {
-        // The record was deleted locally while this operation was in flight; the delete
-        // queued after it covers the server side.
+      if (operation.action !== 'delete' && !row && operation.sent === null) {
+        // The record was deleted locally before this operation ever left; the delete queued
+        // after it covers the server side.
         store.transaction(() => store.operations.remove(operation.id));
         return 'gone';
       }
-      const clientRecord = row ?? (operation.item ? shape.fromSnapshot(operation.item) : null);
+      // Once sent, an operation's content is fixed: the server may hold exactly that, and the
+      // edits made since are queued after it. Its retries send the same content.
+      const body: RecordSnapshot =
+        operation.sent ??
+        (operation.action === 'delete'
+          ? { id: operation.recordId }
+          : toSnapshot(shape.toWire(row ?? { id: operation.recordId })));
+      const clientRecord =
+        row ??
+        (operation.item
+          ? shape.fromSnapshot(operation.item)
+          : operation.action !== 'delete'
+            ? shape.fromSnapshot(body)
+            : null);
       // Marking and reading happen in one synchronous step: an edit can only come after,
       // and then it is queued behind this operation instead of collapsing into it.
-      // Only this process reads the flag (a restart clears it): no need to wait for the disk.
-      store.transaction(() => store.operations.update(operation.id, { pushing: true }), RELAXED);
+      // Relaxed durability: a power cut that undoes the mark also undoes every edit made after
+      // it, and the retry then sends this same content again.
+      store.transaction(() => store.operations.update(operation.id, { pushing: true, sent: body }), RELAXED);
       let server: ServerRecord;
       try {
-        server = await this.send(operation, row, shape);
+        server = await this.send(operation, body);
       } catch (error) {
         if (store.operations.get(operation.id)) store.operations.update(operation.id, { pushing: false });
         if (stopsPush(error)) throw error;
-        const outcome = await this.handleFailure(operation, clientRecord, error as SyncError);
+        const outcome = await this.handleFailure(operation, clientRecord, body, error as SyncError);
         if (outcome === 'retry') continue;
         return outcome;
       }
@@ -267,23 +287,19 @@ export class Pusher {
     }
   }
 
-  private async send(
-    operation: OperationRecord,
-    row: LocalRecord | undefined,
-    shape: RecordShape,
-  ): Promise<ServerRecord> {
+  private async send(operation: OperationRecord, body: RecordSnapshot): Promise<ServerRecord> {
     const { protocol } = this.env;
     const { tableName, recordId } = operation;
     switch (operation.action) {
       case 'insert': {
-        const item = shape.toWire(row ?? { id: recordId });
+        const item = { ...body, id: recordId };
         if (operation.version === null) return protocol.insert(tableName, item);
         // An insert that carries a version restores a record deleted on the server.
         const restored = await protocol.undelete(tableName, recordId, operation.version);
         return protocol.update(tableName, recordId, item, restored.version);
       }
       case 'update':
-        return protocol.update(tableName, recordId, shape.toWire(row ?? { id: recordId }), operation.version);
+        return protocol.update(tableName, recordId, { ...body, id: recordId }, operation.version);
       case 'delete':
         return protocol.delete(tableName, recordId, operation.version);
     }
@@ -329,6 +345,7 @@ export class Pusher {
   private async handleFailure(
     operation: OperationRecord,
     clientRecord: LocalRecord | null,
+    sent: RecordSnapshot,
     error: SyncError,
   ): Promise<Outcome | 'retry'> {
     const { store, protocol } = this.env;
@@ -349,13 +366,14 @@ export class Pusher {
         error instanceof SyncHttpError && error.serverRecord
           ? error.serverRecord
           : await protocol.lookupIncludingDeleted(operation.tableName, operation.recordId);
-      if (server && clientRecord) {
-        // The server may already hold exactly this change: our earlier attempt landed but its
-        // reply was lost (a crash between the request and the local commit, a dropped connection).
+      if (server) {
+        // The server may already hold exactly this change: an earlier attempt (with the same
+        // content) landed but its reply was lost (a crash before the local commit, a dropped
+        // connection). Edits made since are queued after it, so they do not hide it.
         const alreadyApplied =
           operation.action === 'delete'
             ? server.deleted
-            : !server.deleted && shape.sameUserFields(server, clientRecord);
+            : !server.deleted && shape.sameUserFields(server, shape.fromSnapshot(sent));
         if (alreadyApplied) {
           this.commit(operation, server);
           return 'pushed';
@@ -469,7 +487,12 @@ export class Pusher {
           if (current.action !== 'delete') writeLocal(resolution.record);
           const serverHasIt = serverRecord !== null && !serverRecord.deleted;
           const action = current.action === 'insert' && serverHasIt ? 'update' : current.action;
-          store.operations.update(operation.id, { version, action, base: rebased(version, current) });
+          store.operations.update(operation.id, {
+            version,
+            action,
+            base: rebased(version, current),
+            sent: null,
+          });
           return 'retry';
         }
         case 'changeAction': {
@@ -483,6 +506,7 @@ export class Pusher {
               version,
               base: rebased(version, current),
               item: before ? toSnapshot(before) : current.item,
+              sent: null,
             });
             return 'retry';
           }
@@ -490,7 +514,12 @@ export class Pusher {
           else if (!table.lookup(recordId) && current.item) writeLocal(shape.fromSnapshot(current.item));
           // An insert is a plain POST unless the server holds a deleted copy to restore.
           if (action === 'insert') version = serverRecord?.deleted ? serverRecord.version : null;
-          store.operations.update(operation.id, { action, version, base: rebased(version, current) });
+          store.operations.update(operation.id, {
+            action,
+            version,
+            base: rebased(version, current),
+            sent: null,
+          });
           return 'retry';
         }
         case 'retry':

@@ -258,14 +258,26 @@ export class SyncContext implements SyncTableHost {
       }
       const local = table.lookup(issue.recordId) as LocalRecord | undefined;
       if (resolution === 'mine') {
-        if (operation.action === 'delete') {
-          if (serverLive) store.operations.update(operation.id, { version: server.version, attempts: 0 });
-          else this.dropRecordOperations(issue.tableName, issue.recordId);
+        // The person may have deleted the record while the conflict was listed (the issue
+        // then says "delete"): keeping "mine" means deleting the server's copy.
+        if (operation.action === 'delete' || !local) {
+          this.dropRecordOperations(issue.tableName, issue.recordId, operation.id);
+          if (serverLive) {
+            store.operations.update(operation.id, {
+              action: 'delete',
+              version: server.version,
+              sent: null,
+              attempts: 0,
+            });
+          } else {
+            this.dropRecordOperations(issue.tableName, issue.recordId);
+          }
         } else if (serverLive) {
           store.operations.update(operation.id, {
             action: 'update',
             version: server.version,
             base: toSnapshot(server),
+            sent: null,
             attempts: 0,
           });
         } else {
@@ -273,6 +285,7 @@ export class SyncContext implements SyncTableHost {
           store.operations.update(operation.id, {
             action: 'insert',
             version: server?.version ?? null,
+            sent: null,
             attempts: 0,
           });
         }
@@ -302,6 +315,7 @@ export class SyncContext implements SyncTableHost {
         action: 'update',
         version: server.version,
         base: toSnapshot(server),
+        sent: null,
         attempts: 0,
       });
       store.syncIssues.remove(issue.id);
@@ -322,7 +336,8 @@ export class SyncContext implements SyncTableHost {
         if (unknown.length > 0) throw new SyncUsageError(`"${unknown.join('", "')}" cannot be edited.`);
         store.tableByName(issue.tableName).update(issue.recordId, shape.userFieldsOf(changes));
       }
-      store.operations.update(operation.id, { attempts: 0 });
+      // What is sent now is the record as the person sees it.
+      store.operations.update(operation.id, { attempts: 0, sent: null });
       store.syncIssues.remove(issue.id);
       return issue.tableName;
     });
@@ -406,9 +421,11 @@ export class SyncContext implements SyncTableHost {
     return { issue, operation };
   }
 
-  private dropRecordOperations(tableName: string, recordId: string): void {
+  /** Drops the record's pending operations, except `keep`. */
+  private dropRecordOperations(tableName: string, recordId: string, keep?: number): void {
     const store = this.requireStore();
     for (const operation of store.operations.forRecord(tableName, recordId)) {
+      if (operation.id === keep) continue;
       store.syncIssues.removeForOperation(operation.id);
       store.operations.remove(operation.id);
     }

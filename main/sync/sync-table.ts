@@ -56,7 +56,7 @@ export class SyncTable<R extends SystemColumns = LocalRecord> {
       const table = store.tableByName(this.tableName);
       const before = this.existing(store, item.id);
       if (Object.keys(changes).length === 0) return before;
-      this.host.queue.recordUpdate(this.tableName, before);
+      this.host.queue.recordUpdate(this.tableName, before, changes);
       return table.update(before.id, changes);
     });
     this.changed();
