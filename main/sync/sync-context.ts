@@ -33,6 +33,18 @@ import { StatusTracker, type DataChangedListener, type EngineStatus, type Status
 import type { SyncTableHost } from './sync-table';
 
 const INSTALLATION_ID_KEY = 'sync.installationId';
+/** Records to fetch again from the server, as [tableName, recordId] pairs. */
+const REFETCH_KEY = 'sync.refetch';
+
+function readRefetchList(store: Store): { tableName: string; recordId: string }[] {
+  const value = store.keyValues.get(REFETCH_KEY);
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry) =>
+    Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string'
+      ? [{ tableName: entry[0], recordId: entry[1] }]
+      : [],
+  );
+}
 
 /** A sync issue with its records decoded for the table (dates as Date). */
 export interface SyncIssueDetails {
@@ -145,7 +157,10 @@ export class SyncContext implements SyncTableHost {
 
   /** Pushes every pending operation. Rejects only when the server cannot be reached (or 401). */
   push(): Promise<PushResult> {
-    return this.runExclusive(() => this.pushNow());
+    return this.runExclusive(async () => {
+      await this.track(() => this.refetchStale());
+      return this.pushNow();
+    });
   }
 
   /**
@@ -157,6 +172,7 @@ export class SyncContext implements SyncTableHost {
     return this.runExclusive(async () => {
       const store = this.requireStore();
       this.shapeOf(query.tableName);
+      await this.track(() => this.refetchStale(query.tableName));
       if (store.operations.list({ tableName: query.tableName }).length > 0)
         await this.pushNow(query.tableName);
       return this.track(() =>
@@ -254,6 +270,7 @@ export class SyncContext implements SyncTableHost {
         if (serverLive) table.upsertMany([server]);
         else table.delete(issue.recordId);
         this.dropRecordOperations(issue.tableName, issue.recordId);
+        this.markForRefetch(issue.tableName, issue.recordId);
         return issue.tableName;
       }
       const local = table.lookup(issue.recordId) as LocalRecord | undefined;
@@ -360,6 +377,7 @@ export class SyncContext implements SyncTableHost {
       if (lastServerState && !lastServerState.deleted) table.upsertMany([lastServerState]);
       else table.delete(issue.recordId);
       this.dropRecordOperations(issue.tableName, issue.recordId);
+      this.markForRefetch(issue.tableName, issue.recordId);
       return issue.tableName;
     });
     this.status.dataChanged(tableName);
@@ -419,6 +437,49 @@ export class SyncContext implements SyncTableHost {
       throw new SyncUsageError(`The change behind sync issue ${issueId} is no longer pending.`);
     }
     return { issue, operation };
+  }
+
+  /**
+   * The record's local copy may be older than the server's: the copy kept in an issue is
+   * from when the conflict happened, and pulls skipped the record while it had changes
+   * pending (their watermark moved past it). It is fetched again on the next push or pull.
+   */
+  private markForRefetch(tableName: string, recordId: string): void {
+    const store = this.requireStore();
+    const entries = readRefetchList(store);
+    if (!entries.some((entry) => entry.tableName === tableName && entry.recordId === recordId)) {
+      entries.push({ tableName, recordId });
+      store.keyValues.set(
+        REFETCH_KEY,
+        entries.map((entry) => [entry.tableName, entry.recordId]),
+      );
+    }
+  }
+
+  /** Brings records marked by markForRefetch to the server's current version (few: one per settled issue). */
+  private async refetchStale(tableName?: string): Promise<void> {
+    const store = this.requireStore();
+    const due = readRefetchList(store).filter((entry) => !tableName || entry.tableName === tableName);
+    for (const { tableName: name, recordId } of due) {
+      const shape = this.shapeOf(name);
+      const server = await this.protocol.lookupIncludingDeleted(name, recordId);
+      store.transaction(() => {
+        // A change made since is pending: its push brings the server's version back.
+        if (store.operations.forRecord(name, recordId).length === 0) {
+          const table = store.tableByName(name);
+          if (server && !server.deleted) table.upsertMany([shape.fromServer(server)]);
+          else table.delete(recordId);
+        }
+        const remaining = readRefetchList(store).filter(
+          (entry) => entry.tableName !== name || entry.recordId !== recordId,
+        );
+        store.keyValues.set(
+          REFETCH_KEY,
+          remaining.map((entry) => [entry.tableName, entry.recordId]),
+        );
+      });
+      this.status.dataChanged(name);
+    }
   }
 
   /** Drops the record's pending operations, except `keep`. */
