@@ -50,7 +50,7 @@ export function describeError(error: unknown): string {
 
 function bridge(): TodoSyncApi {
   const name: typeof API_GLOBAL = 'todoSync';
-  const api = (window as unknown as Partial<Record<typeof API_GLOBAL, TodoSyncApi>>)[name];
+  const api = (globalThis as unknown as Partial<Record<typeof API_GLOBAL, TodoSyncApi>>)[name];
   if (!api) throw new AppError('unavailable', FALLBACK_MESSAGES.unavailable);
   return api;
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { openSettings, waitForAppReady } from './support/app-page';
+import { openSettings, todoRows, waitForAppReady } from './support/app-page';
 import { REPO_ROOT } from './support/build';
 import { useAppHarness } from './support/harness';
 import { buildLivedInApp, CONFLICT_MINE, REFUSED_WORD } from './support/scenes';
@@ -92,5 +92,29 @@ test('syncing with progress: a long pull shows records so far of the total', asy
     link.latencyMs = 0;
   }
   await expect(page.getByTestId('last-synced')).toHaveText(/Synced just now/, { timeout: 60_000 });
+  await app.close();
+});
+
+test('server out of reach, and a delete waiting for Undo', async ({ browser }) => {
+  const { link } = harness();
+  const app = await harness().openApp(browser, { viewport: { width: 960, height: 720 } });
+  const { page } = app;
+  await waitForAppReady(page);
+  await page.keyboard.press('Escape');
+  link.down = true;
+  try {
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await expect(page.getByTestId('sync-error')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('toast')).toHaveCount(0, { timeout: 15_000 });
+    const first = todoRows(page).nth(1);
+    await first.hover();
+    await first.getByRole('button', { name: /^Delete/ }).click();
+    await expect(page.getByTestId('toast')).toContainText('Deleted “');
+    await page.mouse.move(0, 0);
+    await shoot(page, 'offline-and-undo');
+    await page.getByTestId('toast').getByRole('button', { name: 'Undo' }).click();
+  } finally {
+    link.down = false;
+  }
   await app.close();
 });

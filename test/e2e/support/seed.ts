@@ -3,39 +3,27 @@ import { todoTable, type TodoItem } from '../../../common/todo-table';
 import type { AppServices } from '../../../main/services/app-services';
 import type { ServerClient } from './server-client';
 
-const VERBS = [
-  'Call',
-  'Email',
-  'Review',
-  'Buy',
-  'Book',
-  'Fix',
-  'Plan',
-  'Read',
-  'Write',
-  'Clean',
-  'Pay',
-  'Sort',
-];
-const THINGS = [
-  'the quarterly report',
-  'groceries for Sunday',
-  'the dentist',
-  'flights to Lisbon',
-  'the kitchen tap',
-  'team offsite agenda',
-  'chapter 3 notes',
-  'a thank-you card for Ana',
-  'the garage',
-  'the electricity bill',
-  'old photos',
-  'the bike brakes',
+const TASKS = [
+  'Call the dentist',
+  'Email the quarterly report to Mia',
+  'Buy groceries for Sunday',
+  'Book flights to Lisbon',
+  'Fix the kitchen tap',
+  'Draft the team offsite agenda',
+  'Read chapter 3 notes',
+  'Write a thank-you card for Ana',
+  'Clean out the garage',
+  'Pay the electricity bill',
+  'Sort the old photos',
+  'Adjust the bike brakes',
+  'Renew the library books',
+  'Water the balcony plants',
+  'Review the pull request',
+  'Order printer ink',
 ];
 
 export function sampleText(index: number): string {
-  const verb = VERBS[index % VERBS.length] ?? 'Do';
-  const thing = THINGS[Math.floor(index / VERBS.length) % THINGS.length] ?? 'something';
-  return `${verb} ${thing} · ${index + 1}`;
+  return `${TASKS[index % TASKS.length] ?? 'Something to do'} · ${index + 1}`;
 }
 
 /**
