@@ -32,6 +32,11 @@ interface TodoRowProps {
   actions: RowActions;
 }
 
+/** Notes can be long; the row has room for one line of them. */
+function firstLine(notes: string): string {
+  return notes.split(/\r?\n/, 1)[0] ?? '';
+}
+
 function positionStyle(index: number) {
   return { transform: `translateY(${index * ROW_HEIGHT}px)` };
 }
@@ -220,8 +225,16 @@ function TodoRowView({ index, total, item, active, editing, deleting, actions }:
       {editing ? (
         <EditField item={item} actions={actions} />
       ) : (
-        <span class="todo-text" title={item.text.length > 60 ? item.text : undefined}>
-          {item.text}
+        <span class="todo-main">
+          <span class="todo-text" title={item.text.length > 60 ? item.text : undefined}>
+            {item.text}
+          </span>
+          {item.notes ? (
+            <span class="todo-notes" title={item.notes.length > 80 ? item.notes : undefined}>
+              <span class="sr-only">Notes: </span>
+              {firstLine(item.notes)}
+            </span>
+          ) : null}
         </span>
       )}
       {editing ? null : <Markers item={item} actions={actions} tabIndex={innerTab} />}

@@ -10,14 +10,19 @@ import type { AppHarness } from './harness';
 /** The server of these scenes refuses any todo whose text contains this word. */
 export const REFUSED_WORD = 'password';
 
-const SYNCED: { id: string; text: string; complete?: boolean }[] = [
-  { id: 'offsite', text: 'Plan the team offsite' },
+const SYNCED: { id: string; text: string; complete?: boolean; notes?: string }[] = [
+  { id: 'offsite', text: 'Plan the team offsite', notes: 'Ask Priya about the venue budget' },
   { id: 'bill', text: 'Pay the electricity bill', complete: true },
   { id: 'present', text: 'Buy a birthday present for Leo' },
   { id: 'report', text: 'Send the quarterly report to Mia', complete: true },
   { id: 'plumber', text: 'Call the plumber' },
   { id: 'plants', text: 'Water the plants' },
-  { id: 'flights', text: 'Book flights to Lisbon', complete: true },
+  {
+    id: 'flights',
+    text: 'Book flights to Lisbon',
+    complete: true,
+    notes: 'Window seat, leaving before 10 am',
+  },
   { id: 'passport', text: 'Renew passport' },
 ];
 
