@@ -64,7 +64,10 @@ test('the main states, light and dark', async ({ browser }) => {
 
   const narrow = await harness().openApp(browser, { viewport: { width: 400, height: 760 } });
   await waitForAppReady(narrow.page);
+  await expect(narrow.page.getByRole('dialog', { name: /conflict/i })).toBeVisible();
+  await shoot(narrow.page, 'narrow-conflict-dialog');
   await narrow.page.keyboard.press('Escape');
+  await expect(narrow.page.getByRole('dialog')).toHaveCount(0);
   await narrow.page.getByRole('textbox', { name: 'New todo' }).blur();
   await shoot(narrow.page, 'narrow');
   await narrow.close();
