@@ -135,7 +135,7 @@ async function main(): Promise<number> {
 
   try {
     progress('renderer-first-paint-10k');
-    await rendererFirstPaint(report);
+    await rendererFirstPaint(report, { items: 10_000 });
   } catch (error) {
     report.fail('renderer-first-paint-10k', error);
   }

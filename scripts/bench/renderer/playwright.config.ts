@@ -1,7 +1,7 @@
 /**
- * Playwright configuration for the benchmark's renderer scenario (npm run bench starts it): the
- * end-to-end suite's own 10,000-todo measurement (test/e2e/large-list.spec.ts), with the same
- * browser and harness, and the build cached between benchmark runs (cached-build.ts).
+ * Playwright configuration for the benchmark's renderer scenario only (npm run bench starts it):
+ * the end-to-end suite's browser and harness, one measuring test, and the build cached between
+ * benchmark runs (cached-build.ts).
  */
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
@@ -10,8 +10,8 @@ import { chromiumExecutablePath, CHROMIUM_ARGS } from '../../../test/e2e/support
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 export default defineConfig({
-  testDir: path.join(repoRoot, 'test', 'e2e'),
-  testMatch: 'large-list.spec.ts',
+  testDir: __dirname,
+  testMatch: '*.perf.ts',
   globalSetup: path.join(__dirname, 'cached-build.ts'),
   workers: 1,
   timeout: 180_000,
@@ -21,6 +21,7 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     launchOptions: { executablePath: chromiumExecutablePath(), args: CHROMIUM_ARGS },
+    // A trace records every frame, which would slow the frames measured.
     trace: 'off',
   },
 });
