@@ -149,7 +149,9 @@ test('10,000 todos: first rows painted and scroll frames measured; only visible 
     const viewport = (globalThis as unknown as PerfPage).document.querySelector('[data-testid="todo-list"]');
     if (viewport) viewport.scrollTop = viewport.scrollHeight;
   });
-  await expect(list.getByRole('listitem').filter({ hasText: sampleText(0) })).toHaveCount(1);
+  await expect(
+    list.getByRole('listitem').filter({ has: page.getByText(sampleText(0), { exact: true }) }),
+  ).toHaveCount(1);
   await expect(list.locator(`[aria-posinset="${ITEMS}"]`)).toHaveCount(1);
 
   const figures = {
