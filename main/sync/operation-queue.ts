@@ -93,7 +93,8 @@ export class OperationQueue {
       const serverVersion = issue?.serverRecord?.version;
       const version =
         last.action === 'insert' ? (typeof serverVersion === 'string' ? serverVersion : null) : last.version;
-      this.store.operations.update(last.id, { action: 'delete', version, item: snapshot, sent: null });
+      // 'sent' stays: if an earlier attempt landed, the delete's 412 shows that content.
+      this.store.operations.update(last.id, { action: 'delete', version, item: snapshot });
       this.showInIssues(operations, { action: 'delete', clientRecord: snapshot });
       return;
     }

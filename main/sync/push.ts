@@ -253,13 +253,22 @@ export class Pusher {
         store.transaction(() => store.operations.remove(operation.id));
         return 'gone';
       }
-      // Once sent, an operation's content is fixed: the server may hold exactly that, and the
-      // edits made since are queued after it. Its retries send the same content.
+      // Once sent, an operation's content is fixed while edits made since are queued after it
+      // (or the record is gone): the server may hold exactly that content, and its retries send
+      // it again. Otherwise the row is the operation's content (edits folded into an operation
+      // with an issue included).
+      const fixed =
+        operation.sent !== null &&
+        (!row ||
+          store.operations
+            .forRecord(operation.tableName, operation.recordId)
+            .some((next) => next.id > operation.id));
       const body: RecordSnapshot =
-        operation.sent ??
-        (operation.action === 'delete'
+        operation.action === 'delete'
           ? { id: operation.recordId }
-          : toSnapshot(shape.toWire(row ?? { id: operation.recordId })));
+          : fixed && operation.sent
+            ? operation.sent
+            : toSnapshot(shape.toWire(row ?? { id: operation.recordId }));
       const clientRecord =
         row ??
         (operation.item
@@ -271,7 +280,15 @@ export class Pusher {
       // and then it is queued behind this operation instead of collapsing into it.
       // Relaxed durability: a power cut that undoes the mark also undoes every edit made after
       // it, and the retry then sends this same content again.
-      store.transaction(() => store.operations.update(operation.id, { pushing: true, sent: body }), RELAXED);
+      store.transaction(
+        () =>
+          store.operations.update(operation.id, {
+            pushing: true,
+            // A delete keeps the content an earlier update attempt may have left on the server.
+            sent: operation.action === 'delete' && operation.sent ? operation.sent : body,
+          }),
+        RELAXED,
+      );
       let server: ServerRecord;
       try {
         server = await this.send(operation, body);
@@ -370,13 +387,30 @@ export class Pusher {
         // The server may already hold exactly this change: an earlier attempt (with the same
         // content) landed but its reply was lost (a crash before the local commit, a dropped
         // connection). Edits made since are queued after it, so they do not hide it.
-        const alreadyApplied =
-          operation.action === 'delete'
-            ? server.deleted
-            : !server.deleted && shape.sameUserFields(server, shape.fromSnapshot(sent));
-        if (alreadyApplied) {
-          this.commit(operation, server);
+        const found = server;
+        const holdsContent = (content: RecordSnapshot | null): boolean =>
+          content !== null &&
+          shape.userColumns.some((column) => column in content) &&
+          !found.deleted &&
+          shape.sameUserFields(found, shape.fromSnapshot(content));
+        if (operation.action === 'delete' ? found.deleted : holdsContent(sent)) {
+          this.commit(operation, found);
           return 'pushed';
+        }
+        // An earlier attempt landed with older content (its reply was lost, then the person
+        // edited or deleted the record while its issue was listed): send the rest against the
+        // version that attempt created.
+        if (holdsContent(operation.sent)) {
+          store.transaction(() => {
+            if (!store.operations.get(operation.id)) return;
+            store.operations.update(operation.id, {
+              action: operation.action === 'delete' ? 'delete' : 'update',
+              version: found.version,
+              base: toSnapshot(shape.fromServer(found)),
+              sent: null,
+            });
+          }, RELAXED);
+          return 'retry';
         }
       }
     }

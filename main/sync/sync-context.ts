@@ -353,8 +353,7 @@ export class SyncContext implements SyncTableHost {
         if (unknown.length > 0) throw new SyncUsageError(`"${unknown.join('", "')}" cannot be edited.`);
         store.tableByName(issue.tableName).update(issue.recordId, shape.userFieldsOf(changes));
       }
-      // What is sent now is the record as the person sees it.
-      store.operations.update(operation.id, { attempts: 0, sent: null });
+      store.operations.update(operation.id, { attempts: 0 });
       store.syncIssues.remove(issue.id);
       return issue.tableName;
     });
