@@ -7,7 +7,8 @@
  * update of a record deleted on the server, onError otherwise). What the handler leaves
  * unhandled is persisted as a sync issue: the operation stays queued but is skipped until the
  * person resolves it, while other records' operations continue. A failure to reach the
- * server (network, timeout, 401, 502-504) stops the push with the queue intact.
+ * server (network, timeout, 401, 502-504) stops the push with the queue intact; a garbled
+ * success reply or a 500 keeps the operation for the next sync too (see isInconclusive).
  */
 import type { OperationAction } from '../../common/sync-types';
 import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
@@ -184,7 +185,7 @@ export class PushError {
   }
 }
 
-type Outcome = 'pushed' | 'cancelled' | 'blocked' | 'gone';
+type Outcome = 'pushed' | 'cancelled' | 'blocked' | 'gone' | 'deferred';
 
 /** Errors after which further requests are pointless for now. */
 function stopsPush(error: unknown): boolean {
@@ -195,8 +196,21 @@ function stopsPush(error: unknown): boolean {
   return !(error instanceof BadResponseError);
 }
 
+/**
+ * Answers that say nothing about the change itself: a success whose reply is garbled (the
+ * server applied it) or a 500 (often a passing failure). Like a network failure, they keep the
+ * operation for the next sync, where a landed write is recognised; only one that keeps failing
+ * this way goes to the push handler and may become an issue for the person.
+ */
+function isInconclusive(error: unknown): error is SyncError {
+  if (error instanceof BadResponseError) return error.status >= 200 && error.status < 300;
+  return error instanceof SyncHttpError && error.status === 500;
+}
+
 export class Pusher {
   private readonly newIssues: SyncIssueRecord[] = [];
+  /** The first inconclusive answer of this run: the push reports it once the rest is sent. */
+  private deferredBy: SyncError | undefined;
 
   constructor(private readonly env: PushEnvironment) {}
 
@@ -225,7 +239,7 @@ export class Pusher {
           const outcome = await this.pushOne(queued.id);
           if (outcome === 'pushed') result.pushed++;
           else if (outcome === 'cancelled') result.cancelled++;
-          else if (outcome === 'blocked') blocked.add(key);
+          else if (outcome === 'blocked' || outcome === 'deferred') blocked.add(key);
         }
         done++;
         status.setPhase({ kind: 'pushing', done, total });
@@ -233,6 +247,7 @@ export class Pusher {
       batch = store.operations.list(filter).filter((operation) => operation.id > lastSeenId);
       total += batch.length;
     }
+    if (this.deferredBy) throw this.deferredBy;
     return result;
   }
 
@@ -295,6 +310,11 @@ export class Pusher {
       } catch (error) {
         if (store.operations.get(operation.id)) store.operations.update(operation.id, { pushing: false });
         if (stopsPush(error)) throw error;
+        if (isInconclusive(error) && operation.attempts + 1 < this.env.maxAttempts) {
+          store.operations.update(operation.id, { attempts: operation.attempts + 1 });
+          this.deferredBy ??= error;
+          return 'deferred';
+        }
         const outcome = await this.handleFailure(operation, clientRecord, body, error as SyncError);
         if (outcome === 'retry') continue;
         return outcome;

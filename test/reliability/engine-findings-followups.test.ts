@@ -172,4 +172,25 @@ describe('after the reliability findings', () => {
 
     expect((await mine.table.lookup(id))?.text).toBe('their second text');
   });
+
+  it.each(['missing-version', 'http-500'] as const)(
+    'a %s answer to an insert keeps it for the next sync, with no issue shown, and a later edit lands',
+    async (fault) => {
+      const prefix = `g${++scenario}-`;
+      const { client, proxy } = await installation(prefix, 0, 'server-wins');
+      const id = `${prefix}todo`;
+      await client.table.insert({ id, text: 'first', complete: false, notes: null });
+      proxy.forceNext(fault, (method) => method === 'POST');
+      expect((await client.push()).ok).toBe(false);
+      expect(client.issues()).toEqual([]);
+      expect(client.pendingOperations()).toBe(1);
+
+      await client.table.update({ id, text: 'second' });
+      await syncOk(client);
+
+      expect(client.issues()).toEqual([]);
+      expect(await serverRow(id)).toMatchObject({ text: 'second', deleted: false });
+      expect((await client.table.lookup(id))?.version).toBe((await serverRow(id))?.version);
+    },
+  );
 });
