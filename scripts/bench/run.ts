@@ -119,9 +119,9 @@ async function main(): Promise<number> {
     });
     if (plan.push) {
       progress('push-inserts-1k');
-      await pushInserts(env, app, { count: 1000, rounds: 2 });
+      await pushInserts(env, app, { count: 1000, rounds: 3 });
       progress('push-updates-1k');
-      await pushUpdates(env, app, { count: 1000, rounds: 2 });
+      await pushUpdates(env, app, { count: 1000, rounds: 3 });
     }
     progress('insert-local');
     await insertLocal(report, app, { iterations: 200 });
