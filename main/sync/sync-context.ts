@@ -12,7 +12,7 @@
  * push, pull and purge run one at a time.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConflictPolicy, OperationAction } from '../../common/sync-types';
+import type { ConflictPolicy } from '../../common/sync-types';
 import { CONFLICT_POLICIES } from '../../common/sync-types';
 import type { OperationRecord, Store, SyncIssueRecord, Where } from '../store/types';
 import {
@@ -47,20 +47,11 @@ function readRefetchList(store: Store): { tableName: string; recordId: string }[
 }
 
 /** A sync issue with its records decoded for the table (dates as Date). */
-export interface SyncIssueDetails {
-  id: number;
-  operationId: number;
-  kind: 'conflict' | 'rejected';
-  tableName: string;
-  recordId: string;
-  action: OperationAction;
-  httpStatus: number | null;
-  message: string;
+export type SyncIssueDetails = Omit<SyncIssueRecord, 'serverRecord' | 'clientRecord' | 'baseRecord'> & {
   serverRecord: LocalRecord | null;
   clientRecord: LocalRecord | null;
   baseRecord: LocalRecord | null;
-  createdAt: Date;
-}
+};
 
 /** How the person settles a conflict: keep mine, take the server's, or choose per field. */
 export type ConflictResolution = 'mine' | 'server' | { fieldChoices: Record<string, 'mine' | 'server'> };
