@@ -2,28 +2,20 @@
  * Two clients editing the same record under each conflict policy, the three-way merge, and
  * the issue management the UI uses (resolve, retry, discard).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConflictPolicy } from '../../../common/sync-types';
 import { Query, SyncUsageError } from '../../../main/sync';
-import { startTestBackend, type TestBackend } from '../../support/backend';
 import {
-  cleanupClients,
   createClient,
   serverGet,
   serverInsert,
   serverUpdate,
   type TestClient,
+  useTestBackend,
 } from './helpers';
 
 const REJECT = '#refuse';
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend({ rejectText: REJECT });
-});
-afterAll(async () => {
-  await backend.stop();
-});
-afterEach(() => cleanupClients());
+const backend = useTestBackend({ rejectText: REJECT });
 
 let count = 0;
 

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { todoTable, type TodoItem } from '../../../common/todo-table';
 import { openStore } from '../../../main/store';
 import type { Store } from '../../../main/store/types';
@@ -16,6 +17,7 @@ import {
   type ObservedRequest,
 } from '../../../main/sync';
 import type { SyncContext, SyncTable } from '../../../main/sync';
+import { startTestBackend, type TestBackend, type TestBackendOptions } from '../../support/backend';
 
 export interface TestClient {
   client: MobileServiceClient;
@@ -221,4 +223,34 @@ export function seedServerDirect(dataDir: string, ids: readonly string[], update
   } finally {
     db.close();
   }
+}
+
+/**
+ * A fresh real backend for the calling test file, stopped after its last test; every client
+ * created with createClient is closed after each test.
+ */
+export function useTestBackend(options: TestBackendOptions = {}): {
+  readonly url: string;
+  readonly dataDir: string;
+} {
+  let backend: TestBackend | undefined;
+  beforeAll(async () => {
+    backend = await startTestBackend(options);
+  });
+  afterAll(async () => {
+    await backend?.stop();
+  });
+  afterEach(() => cleanupClients());
+  const started = (): TestBackend => {
+    if (!backend) throw new Error('The test backend has not started yet');
+    return backend;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get dataDir() {
+      return started().dataDir;
+    },
+  };
 }

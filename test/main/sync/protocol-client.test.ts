@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BadResponseError,
   NetworkError,
@@ -16,17 +16,9 @@ import {
   type ObservedRequest,
 } from '../../../main/sync';
 import { versionFromEtag } from '../../../main/sync/protocol-client';
-import { startTestBackend, type TestBackend } from '../../support/backend';
-import { cleanupClients, createClient, serverInsert } from './helpers';
+import { createClient, serverInsert, useTestBackend } from './helpers';
 
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
-});
-afterAll(async () => {
-  await backend.stop();
-});
-afterEach(() => cleanupClients());
+const backend = useTestBackend();
 
 function protocolFor(url: string, requests: ObservedRequest[] = []): ProtocolClient {
   return new ProtocolClient({

@@ -5,11 +5,9 @@
  *
  * Tests share one server, so each works on its own id prefix and pulls only that slice.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PurgeRefusedError, Query, SyncUsageError } from '../../../main/sync';
-import { startTestBackend, type TestBackend } from '../../support/backend';
 import {
-  cleanupClients,
   createClient,
   seedServer,
   serverDelete,
@@ -19,16 +17,10 @@ import {
   seedServerDirect,
   shareOneUpdatedAt,
   type TestClient,
+  useTestBackend,
 } from './helpers';
 
-let backend: TestBackend;
-beforeAll(async () => {
-  backend = await startTestBackend();
-});
-afterAll(async () => {
-  await backend.stop();
-});
-afterEach(() => cleanupClients());
+const backend = useTestBackend();
 
 let prefixCount = 0;
 function newPrefix(): string {

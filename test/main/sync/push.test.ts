@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   NetworkError,
   Query,
@@ -16,9 +16,8 @@ import {
   type PushError,
   type PushHandler,
 } from '../../../main/sync';
-import { startTestBackend, type TestBackend } from '../../support/backend';
+import { startTestBackend } from '../../support/backend';
 import {
-  cleanupClients,
   createClient,
   raw,
   serverGet,
@@ -26,18 +25,11 @@ import {
   serverRows,
   serverUpdate,
   type TestClient,
+  useTestBackend,
 } from './helpers';
 
 const REJECT = '#refuse';
-let backend: TestBackend;
-
-beforeAll(async () => {
-  backend = await startTestBackend({ rejectText: REJECT });
-});
-afterAll(async () => {
-  await backend.stop();
-});
-afterEach(() => cleanupClients());
+const backend = useTestBackend({ rejectText: REJECT });
 
 let sequence = 0;
 function newId(label: string): string {
