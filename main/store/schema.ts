@@ -1,86 +1,14 @@
 /**
- * The store's own schema: numbered migrations for the system tables (tracked in
- * PRAGMA user_version) and the create-or-migrate step for declared data tables.
+ * The store's own schema: running the numbered migrations of the system tables (one per file in
+ * ./migrations, tracked in PRAGMA user_version) and the create-or-migrate step for declared
+ * data tables.
  */
 import { foldCase, quoteIdentifier, sqlTypeOf } from './codec';
 import type { Connection } from './connection';
 import { StoreError } from './errors';
+import { MIGRATIONS } from './migrations';
+import { SYSTEM_TABLES } from './system-table-names';
 import { foldColumnName, type TableLayout } from './table-layout';
-
-export const SYSTEM_TABLES = {
-  operations: '"store$operations"',
-  syncIssues: '"store$syncIssues"',
-  watermarks: '"store$watermarks"',
-  keyValues: '"store$keyValues"',
-  /** The last declaration applied to each data table: what the next migration compares against. */
-  tables: '"store$tables"',
-} as const;
-
-interface Migration {
-  readonly version: number;
-  /** SQL run inside the migration's transaction. */
-  readonly sql: string;
-}
-
-// `$` cannot appear in a declared table name, so these names never collide with a data table
-// (the SDK adapter declares tables such as `__operations` of its own).
-const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    sql: `
-      CREATE TABLE ${SYSTEM_TABLES.tables} (
-        "name" TEXT NOT NULL PRIMARY KEY,
-        "declaration" TEXT NOT NULL
-      ) STRICT;
-      -- AUTOINCREMENT: an operation id is never reused, so an issue can never point at a newer operation.
-      CREATE TABLE ${SYSTEM_TABLES.operations} (
-        "id" INTEGER PRIMARY KEY AUTOINCREMENT,
-        "tableName" TEXT NOT NULL,
-        "recordId" TEXT NOT NULL,
-        "action" TEXT NOT NULL CHECK ("action" IN ('insert', 'update', 'delete')),
-        "version" TEXT,
-        "base" TEXT,
-        "item" TEXT,
-        "pushing" INTEGER NOT NULL DEFAULT 0,
-        "attempts" INTEGER NOT NULL DEFAULT 0,
-        "createdAt" INTEGER NOT NULL
-      ) STRICT;
-      CREATE INDEX "store$operations$record" ON ${SYSTEM_TABLES.operations} ("tableName", "recordId", "id");
-      CREATE TABLE ${SYSTEM_TABLES.syncIssues} (
-        "id" INTEGER PRIMARY KEY AUTOINCREMENT,
-        "operationId" INTEGER NOT NULL,
-        "kind" TEXT NOT NULL CHECK ("kind" IN ('conflict', 'rejected')),
-        "tableName" TEXT NOT NULL,
-        "recordId" TEXT NOT NULL,
-        "action" TEXT NOT NULL CHECK ("action" IN ('insert', 'update', 'delete')),
-        "httpStatus" INTEGER,
-        "message" TEXT NOT NULL,
-        "serverRecord" TEXT,
-        "clientRecord" TEXT,
-        "baseRecord" TEXT,
-        "createdAt" INTEGER NOT NULL
-      ) STRICT;
-      CREATE INDEX "store$syncIssues$operation" ON ${SYSTEM_TABLES.syncIssues} ("operationId");
-      CREATE TABLE ${SYSTEM_TABLES.watermarks} (
-        "tableName" TEXT NOT NULL,
-        "queryId" TEXT NOT NULL,
-        "updatedAt" INTEGER NOT NULL,
-        "seenAtWatermark" TEXT NOT NULL,
-        PRIMARY KEY ("tableName", "queryId")
-      ) STRICT;
-      CREATE TABLE ${SYSTEM_TABLES.keyValues} (
-        "key" TEXT NOT NULL PRIMARY KEY,
-        "value" TEXT NOT NULL
-      ) STRICT;
-    `,
-  },
-  {
-    version: 2,
-    // What an operation last sent: once a request may have reached the server, a lost reply
-    // must be recognisable on retry, across restarts.
-    sql: `ALTER TABLE ${SYSTEM_TABLES.operations} ADD COLUMN "sent" TEXT;`,
-  },
-];
 
 /** The schema version this build writes; a file with a higher one comes from a newer app. */
 export const STORE_SCHEMA_VERSION = MIGRATIONS.reduce(

@@ -7,7 +7,7 @@ import type { OperationAction } from '../../common/sync-types';
 import { assertJsonValue, isPlainObject, isWellFormedText, type SqlValue } from './codec';
 import type { Connection } from './connection';
 import { StoreError } from './errors';
-import { SYSTEM_TABLES } from './schema';
+import { SYSTEM_TABLES } from './system-table-names';
 import type {
   KeyValueStore,
   NewOperation,
