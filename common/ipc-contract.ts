@@ -92,6 +92,37 @@ export const settingsPatchSchema = z
 
 export const resetLocalDataSchema = z.strictObject({ discardUnsyncedChanges: z.boolean() });
 
+/** The most todos one bulk call may touch: a select-all of the 10,000-todo list fits in one. */
+export const MAX_BULK_TODOS = 10_000;
+
+/**
+ * Several todo writes at once (multi-select, Clear completed, and undoing them). Every id is
+ * checked before anything is written, so a request naming a missing todo changes nothing.
+ */
+export const todoBulkSchema = z
+  .strictObject({
+    /** `complete` lets an undone delete bring a completed todo back as it was. */
+    add: z
+      .array(z.strictObject({ todo: newTodoSchema, complete: z.boolean().optional() }))
+      .max(MAX_BULK_TODOS)
+      .optional(),
+    update: z.array(todoUpdateSchema).max(MAX_BULK_TODOS).optional(),
+    remove: z.array(recordId).max(MAX_BULK_TODOS).optional(),
+  })
+  .refine(
+    (b) => (b.add?.length ?? 0) + (b.update?.length ?? 0) + (b.remove?.length ?? 0) > 0,
+    'Nothing to change',
+  );
+
+/** "Test connection" in Settings: an address (and token) that need not be saved yet. */
+export const connectionTestSchema = z.strictObject({
+  backendUrl: backendUrlSchema,
+  authToken: z.string().min(1).max(8192).nullable().optional(),
+});
+
+/** The longest text and notes main accepts; the UI limits its fields and counts against these. */
+export const TODO_LIMITS = { textMaxLength: MAX_TEXT, notesMaxLength: MAX_NOTES } as const;
+
 const noPayload = z.undefined();
 
 // ---------------------------------------------------------------- reply types
@@ -155,6 +186,34 @@ export interface DataChanged {
   tables: string[];
 }
 
+export type TodoBulk = z.infer<typeof todoBulkSchema>;
+
+export interface TodoBulkResult {
+  /** In request order. */
+  added: TodoItem[];
+  updated: TodoItem[];
+  /** The records as they were just before removal, so the UI can offer to bring them back. */
+  removed: TodoItem[];
+}
+
+export type ConnectionTestRequest = z.infer<typeof connectionTestSchema>;
+
+export interface ConnectionTestResult {
+  outcome: 'ok' | 'needs-sign-in' | 'token-refused' | 'not-zumo' | 'unreachable' | 'refused-address';
+  /** Something answered HTTP at that address. */
+  reachable: boolean;
+  /** It answered the table protocol, ZUMO-API-VERSION 2.0.0. */
+  speaksZumo: boolean;
+  /** null when it could not be told (not reachable, not the protocol). */
+  needsSignIn: boolean | null;
+  /** A sentence for the person. */
+  message: string;
+}
+
+/** What a menu item asks the window to do (Edit → Undo, Help → Keyboard Shortcuts...). */
+export type AppCommand = 'undo' | 'redo' | 'select-all' | 'show-shortcuts';
+export const APP_COMMANDS: readonly AppCommand[] = ['undo', 'redo', 'select-all', 'show-shortcuts'];
+
 // ---------------------------------------------------------------- the channels
 
 /** A phantom marker that carries a reply type without a runtime value. */
@@ -165,6 +224,7 @@ export const ipcChannels = {
   'todos:add': { request: newTodoSchema, reply: reply<TodoItem>() },
   'todos:update': { request: todoUpdateSchema, reply: reply<TodoItem>() },
   'todos:remove': { request: todoIdSchema, reply: reply<null>() },
+  'todos:bulk': { request: todoBulkSchema, reply: reply<TodoBulkResult>() },
   'sync:now': { request: noPayload, reply: reply<SyncResult>() },
   'sync:push': { request: noPayload, reply: reply<SyncResult>() },
   'sync:pull': { request: noPayload, reply: reply<SyncResult>() },
@@ -176,6 +236,7 @@ export const ipcChannels = {
   'rejected:discard': { request: issueIdSchema, reply: reply<null>() },
   'settings:get': { request: noPayload, reply: reply<SettingsView>() },
   'settings:set': { request: settingsPatchSchema, reply: reply<SettingsView>() },
+  'settings:test-connection': { request: connectionTestSchema, reply: reply<ConnectionTestResult>() },
   'data:export-unsynced': { request: noPayload, reply: reply<UnsyncedExport>() },
   'data:reset': { request: resetLocalDataSchema, reply: reply<null>() },
 } as const;
@@ -192,9 +253,10 @@ export type ReplyOf<C extends IpcChannel> = (typeof ipcChannels)[C]['reply'];
 export interface IpcEvents {
   'sync:status-changed': SyncStatus;
   'todos:data-changed': DataChanged;
+  'app:command': { command: AppCommand };
 }
 export type IpcEvent = keyof IpcEvents;
-export const IPC_EVENTS: readonly IpcEvent[] = ['sync:status-changed', 'todos:data-changed'];
+export const IPC_EVENTS: readonly IpcEvent[] = ['sync:status-changed', 'todos:data-changed', 'app:command'];
 
 // ---------------------------------------------------------------- results and errors
 
@@ -230,6 +292,7 @@ export const apiMethods = {
   addTodo: 'todos:add',
   updateTodo: 'todos:update',
   removeTodo: 'todos:remove',
+  bulkTodos: 'todos:bulk',
   syncNow: 'sync:now',
   push: 'sync:push',
   pull: 'sync:pull',
@@ -241,6 +304,7 @@ export const apiMethods = {
   discardRejected: 'rejected:discard',
   getSettings: 'settings:get',
   setSettings: 'settings:set',
+  testConnection: 'settings:test-connection',
   exportUnsynced: 'data:export-unsynced',
   resetLocalData: 'data:reset',
 } as const satisfies Record<string, IpcChannel>;
@@ -248,6 +312,7 @@ export const apiMethods = {
 export const apiEvents = {
   onStatusChanged: 'sync:status-changed',
   onDataChanged: 'todos:data-changed',
+  onCommand: 'app:command',
 } as const satisfies Record<string, IpcEvent>;
 
 type MethodOf<C extends IpcChannel> = [RequestInputOf<C>] extends [undefined]

@@ -90,6 +90,7 @@ export const todoSync: TodoClient = {
   addTodo: (todo) => unwrap(() => bridge().addTodo(todo)),
   updateTodo: (update) => unwrap(() => bridge().updateTodo(update)),
   removeTodo: (target) => unwrap(() => bridge().removeTodo(target)),
+  bulkTodos: (bulk) => unwrap(() => bridge().bulkTodos(bulk)),
   syncNow: () => unwrap(() => bridge().syncNow()),
   push: () => unwrap(() => bridge().push()),
   pull: () => unwrap(() => bridge().pull()),
@@ -101,8 +102,10 @@ export const todoSync: TodoClient = {
   discardRejected: (target) => unwrap(() => bridge().discardRejected(target)),
   getSettings: () => unwrap(() => bridge().getSettings()),
   setSettings: (patch) => unwrap(() => bridge().setSettings(patch)),
+  testConnection: (target) => unwrap(() => bridge().testConnection(target)),
   exportUnsynced: () => unwrap(() => bridge().exportUnsynced()),
   resetLocalData: (options) => unwrap(() => bridge().resetLocalData(options)),
   onStatusChanged: (listener) => bridge().onStatusChanged(listener),
   onDataChanged: (listener) => bridge().onDataChanged(listener),
+  onCommand: (listener) => bridge().onCommand(listener),
 };

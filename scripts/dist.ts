@@ -4,6 +4,7 @@
  *   npm run dist [-- <electron-builder arguments, e.g. --linux AppImage>]
  *   TODO_SYNC_UPDATE_URL=https://updates.example.com/todo-sync npm run dist
  *   npm run dist -- --dry-run     print the electron-builder arguments and stop
+ *   TODO_SYNC_RELEASE=1 npm run dist   a release: fails unless the app gets code-signed
  *
  * electron-builder.yml has `publish: null`, so a plain build ships with auto-update off. When
  * TODO_SYNC_UPDATE_URL is set, this adds a generic publish provider for that URL: electron-builder
@@ -12,6 +13,13 @@
  * before anything is built, so a typo costs nothing.
  *
  * Nothing is uploaded (`--publish never`): a generic feed is any static file server.
+ *
+ * TODO_SYNC_RELEASE=1 adds `forceCodeSigning`: electron-builder then stops with an error instead
+ * of skipping signing when CSC_LINK (Windows, macOS) is missing, so an unsigned build can never be
+ * published as a release by accident. electron-updater checks a Windows update's signature only
+ * against the publisher of a signed app, and macOS refuses to update an unsigned one. A release
+ * also signs with build/entitlements.mac.release.plist, which keeps macOS library validation on.
+ * Linux packages are not code-signed: deb/rpm are signed by the package repository that serves them.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -21,6 +29,7 @@ class DistConfigurationError extends Error {
   override name = 'DistConfigurationError';
 }
 
+const RELEASE_ENTITLEMENTS = 'build/entitlements.mac.release.plist';
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** https only, except a loopback http server for trying updates locally. */
@@ -45,9 +54,29 @@ function parseFeedUrl(raw: string): string {
   return url.toString();
 }
 
-function electronBuilderArgs(passThrough: readonly string[], feedUrl: string | null): string[] {
+function electronBuilderArgs(
+  passThrough: readonly string[],
+  feedUrl: string | null,
+  release: boolean,
+): string[] {
   const publish = feedUrl === null ? [] : ['-c.publish.provider=generic', `-c.publish.url=${feedUrl}`];
-  return [...passThrough, '--publish', 'never', ...publish];
+  const signing = release
+    ? [
+        '-c.forceCodeSigning=true',
+        // Signed by our team, so library validation can stay on (see the plist's comment).
+        `-c.mac.entitlements=${RELEASE_ENTITLEMENTS}`,
+        `-c.mac.entitlementsInherit=${RELEASE_ENTITLEMENTS}`,
+      ]
+    : [];
+  return [...passThrough, '--publish', 'never', ...publish, ...signing];
+}
+
+/** Only "1" or unset: a typo such as "yes" must not quietly build an unsigned "release". */
+function parseReleaseSwitch(raw: string | undefined): boolean {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === '0') return false;
+  if (value === '1') return true;
+  throw new DistConfigurationError(`TODO_SYNC_RELEASE must be 1 (a signed release) or unset, got "${raw}".`);
 }
 
 function runOrExit(executable: string, args: readonly string[], shell = false): void {
@@ -61,12 +90,14 @@ function main(): void {
   const passThrough = argv.filter((arg) => arg !== '--dry-run');
   const rawFeed = process.env.TODO_SYNC_UPDATE_URL?.trim();
   const feedUrl = rawFeed ? parseFeedUrl(rawFeed) : null;
-  const args = electronBuilderArgs(passThrough, feedUrl);
+  const release = parseReleaseSwitch(process.env.TODO_SYNC_RELEASE);
+  const args = electronBuilderArgs(passThrough, feedUrl, release);
 
   if (dryRun) {
-    console.log(JSON.stringify({ feedUrl, electronBuilderArgs: args }));
+    console.log(JSON.stringify({ feedUrl, release, electronBuilderArgs: args }));
     return;
   }
+  if (release) console.log('Release build: code signing is required (forceCodeSigning).');
   console.log(
     feedUrl === null ? 'Auto-update: off (TODO_SYNC_UPDATE_URL is unset).' : `Auto-update feed: ${feedUrl}`,
   );

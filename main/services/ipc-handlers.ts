@@ -19,6 +19,8 @@ import type { SyncScheduler } from './scheduler';
 import type { SettingsService } from './settings';
 import { queryTodoPage } from './todo-list';
 import { toSyncIssue } from './sync-issues';
+import { testConnection } from './connection-test';
+import { applyTodoBulk } from './todo-bulk';
 import { exportUnsyncedChanges } from './unsynced-export';
 
 export interface HandlerServices {
@@ -79,6 +81,12 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
       return null;
     },
 
+    'todos:bulk': async (request) => {
+      const result = await applyTodoBulk(store, todos, request, definedChanges);
+      scheduler.notifyLocalEdit();
+      return result;
+    },
+
     'sync:now': () => scheduler.runNow('full'),
     'sync:push': () => scheduler.runNow('push'),
     // A pull always pushes first (the engine never overwrites unsent changes), so it is a full run.
@@ -113,6 +121,8 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
 
     'settings:get': async () => settings.view(),
     'settings:set': async (patch) => settings.update(patch),
+    'settings:test-connection': (request) =>
+      testConnection(request, { installationId: syncContext.installationId() ?? 'connection-test' }),
 
     'data:export-unsynced': async () =>
       exportUnsyncedChanges(store, { now: now(), backendUrl: settings.get().backendUrl }),

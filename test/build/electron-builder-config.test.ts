@@ -16,7 +16,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Packager, type Configuration, type Metadata } from 'electron-builder';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { LinuxPackager, Packager, type Configuration, type Metadata } from 'electron-builder';
 // electron-builder's own command-line parsing, so the arguments scripts/dist.ts passes are read
 // exactly as the real CLI reads them.
 import { configureBuildCommand, createYargs, normalizeOptions } from 'electron-builder/out/builder';
@@ -203,6 +204,96 @@ describe('packaging decisions', async () => {
   it('publishes no update feed unless one is configured', () => {
     expect(config.publish).toBeNull();
   });
+
+  it('a plain build does not force code signing (local and CI builds stay unsigned)', () => {
+    expect(config.forceCodeSigning ?? false).toBe(false);
+  });
+});
+
+/** A fuse's state in the wire: ASCII '1' and '0' (@electron/fuses does not export its FuseState). */
+const FuseState = { ENABLE: 0x31, DISABLE: 0x30 } as const;
+/** Electron's fuse wire as shipped (before any flip): the sentinel, version 1, 8 fuses. */
+const SHIPPED_FUSES = [
+  FuseState.ENABLE, // RunAsNode
+  FuseState.DISABLE, // EnableCookieEncryption
+  FuseState.ENABLE, // EnableNodeOptionsEnvironmentVariable
+  FuseState.ENABLE, // EnableNodeCliInspectArguments
+  FuseState.DISABLE, // EnableEmbeddedAsarIntegrityValidation
+  FuseState.DISABLE, // OnlyLoadAppFromAsar
+  FuseState.DISABLE, // LoadBrowserProcessSpecificV8Snapshot
+  FuseState.ENABLE, // GrantFileProtocolExtraPrivileges
+];
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+
+describe('Electron fuses', async () => {
+  const { config } = await validate(repoRoot);
+
+  it('electron-builder.yml turns off Node entry points and file:// privileges, turns on asar integrity and cookie encryption', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it("electron-builder's own packaging step flips them in the executable it names (read back like `@electron/fuses read`)", async () => {
+    // The Linux packager names the executable and flips the fuses exactly as in a real build, on
+    // a stand-in binary that carries Electron's fuse wire (Electron itself is not downloaded here).
+    const packager = new Packager({ projectDir: repoRoot });
+    await packager.validateConfig();
+    const linux = new LinuxPackager(packager);
+    const appOutDir = mkdtempSync(path.join(tmpdir(), 'todo-sync-fuses-'));
+    try {
+      const executable = path.join(appOutDir, linux.executableName);
+      writeFileSync(
+        executable,
+        Buffer.concat([
+          Buffer.from('ELF stand-in '),
+          Buffer.from(FUSE_SENTINEL),
+          Buffer.from([1, SHIPPED_FUSES.length, ...SHIPPED_FUSES]),
+          Buffer.from(' rest of the binary'),
+        ]),
+      );
+      // These two are protected members of electron-builder's PlatformPackager.
+      const internals = linux as unknown as {
+        generateFuseConfig(fuses: unknown): Promise<unknown>;
+        addElectronFuses(
+          context: { appOutDir: string; electronPlatformName: string },
+          fuses: unknown,
+        ): Promise<unknown>;
+      };
+      const fuses = await internals.generateFuseConfig(packager.config.electronFuses);
+      await internals.addElectronFuses({ appOutDir, electronPlatformName: 'linux' }, fuses);
+
+      const wire = (await getCurrentFuseWire(executable)) as unknown as Record<number, number>;
+      const read = (option: FuseV1Options): string => (wire[option] === FuseState.ENABLE ? 'on' : 'off');
+      expect({
+        runAsNode: read(FuseV1Options.RunAsNode),
+        cookieEncryption: read(FuseV1Options.EnableCookieEncryption),
+        nodeOptions: read(FuseV1Options.EnableNodeOptionsEnvironmentVariable),
+        inspect: read(FuseV1Options.EnableNodeCliInspectArguments),
+        asarIntegrity: read(FuseV1Options.EnableEmbeddedAsarIntegrityValidation),
+        onlyAsar: read(FuseV1Options.OnlyLoadAppFromAsar),
+        v8Snapshot: read(FuseV1Options.LoadBrowserProcessSpecificV8Snapshot),
+        fileProtocolPrivileges: read(FuseV1Options.GrantFileProtocolExtraPrivileges),
+      }).toEqual({
+        runAsNode: 'off',
+        cookieEncryption: 'on',
+        nodeOptions: 'off',
+        inspect: 'off',
+        asarIntegrity: 'on',
+        onlyAsar: 'on',
+        v8Snapshot: 'off',
+        fileProtocolPrivileges: 'off',
+      });
+    } finally {
+      rmSync(appOutDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('npm run dist (scripts/dist.ts) and the update feed', () => {
@@ -238,6 +329,32 @@ describe('npm run dist (scripts/dist.ts) and the update feed', () => {
     const { config, publishPolicy } = await configFromCli(args);
     expect(config.publish).toEqual({ provider: 'generic', url });
     expect(publishPolicy).toBe('never');
+  });
+
+  it('TODO_SYNC_RELEASE=1: electron-builder must sign (forceCodeSigning) and macOS keeps library validation on', async () => {
+    const { args } = await distArgs({ TODO_SYNC_RELEASE: '1' }, ['--mac']);
+    const { config } = await configFromCli(args);
+    expect(config.forceCodeSigning).toBe(true);
+    for (const file of [config.mac?.entitlements, config.mac?.entitlementsInherit]) {
+      expect(file).toBe('build/entitlements.mac.release.plist');
+      const plist = readFileSync(path.join(repoRoot, String(file)), 'utf8');
+      expect(plist).toMatch(/<key>com\.apple\.security\.cs\.allow-jit<\/key>\s*<true\/>/);
+      expect(plist).not.toMatch(/disable-library-validation<\/key>|allow-dyld-environment-variables<\/key>/);
+    }
+  });
+
+  it('without TODO_SYNC_RELEASE: signing stays optional', async () => {
+    const { args } = await distArgs({}, ['--mac']);
+    const { config } = await configFromCli(args);
+    expect(config.forceCodeSigning ?? false).toBe(false);
+    expect(config.mac?.entitlements).toBe('build/entitlements.mac.plist');
+  });
+
+  it('refuses a TODO_SYNC_RELEASE that is neither 1 nor unset, before building anything', async () => {
+    const run = await runScript('scripts/dist.ts', ['--dry-run'], { env: { TODO_SYNC_RELEASE: 'yes' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/TODO_SYNC_RELEASE must be 1/);
+    expect(run.stdout).toBe('');
   });
 
   it('refuses a feed that is not https before building anything', async () => {

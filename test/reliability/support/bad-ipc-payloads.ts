@@ -71,6 +71,7 @@ export const VALID_EXAMPLES: { readonly [C in IpcChannel]: unknown } = {
   'todos:add': { text: 'A valid todo', notes: null },
   'todos:update': { id: MISSING_RECORD_ID, changes: { text: 'changed' } },
   'todos:remove': { id: MISSING_RECORD_ID },
+  'todos:bulk': { remove: [MISSING_RECORD_ID] },
   'sync:now': undefined,
   'sync:push': undefined,
   'sync:pull': undefined,
@@ -82,6 +83,8 @@ export const VALID_EXAMPLES: { readonly [C in IpcChannel]: unknown } = {
   'rejected:discard': { issueId: MISSING_ISSUE_ID },
   'settings:get': undefined,
   'settings:set': { syncIntervalMinutes: 5 },
+  // Port 9 (discard) on loopback: refused at once, and nothing leaves the machine.
+  'settings:test-connection': { backendUrl: 'http://127.0.0.1:9' },
   'data:export-unsynced': undefined,
   'data:reset': { discardUnsyncedChanges: false },
 };
@@ -90,6 +93,7 @@ export const VALID_EXAMPLES: { readonly [C in IpcChannel]: unknown } = {
 const EXAMPLE_ANSWERS_NOT_FOUND: ReadonlySet<IpcChannel> = new Set([
   'todos:update',
   'todos:remove',
+  'todos:bulk',
   'conflicts:resolve',
   'rejected:retry',
   'rejected:discard',
@@ -103,6 +107,7 @@ const READ_ONLY_CHANNELS: ReadonlySet<IpcChannel> = new Set([
   'rejected:list',
   'settings:get',
   'data:export-unsynced',
+  'settings:test-connection',
 ]);
 
 const FOREIGN_SENDERS: { label: string; sender: IpcSender | null }[] = [
