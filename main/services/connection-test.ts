@@ -27,12 +27,14 @@ export async function testConnection(
 ): Promise<ConnectionTestResult> {
   const url = request.backendUrl;
   const token = request.authToken ?? null;
-  const client = new ProtocolClient({
+  const clientOptions = {
     baseUrl: () => url,
     installationId: () => options.installationId,
+    // The token belongs to exactly the address under test (the client attaches it to no other origin).
     auth: () => (token ? { token, origin: new URL(url).origin } : null),
     timeoutMs: options.timeoutMs ?? 10_000,
-  });
+  };
+  const client = new ProtocolClient(clientOptions);
   try {
     await client.readPage(todoTable.name, { top: 1 });
     return {

@@ -1,6 +1,7 @@
 /**
  * Opens a store in a separate process and reports the outcome as one JSON line on stdout.
- * The read-only test runs it as an unprivileged user, because root ignores file permissions.
+ * The read-only test runs it as an unprivileged user, because root ignores file permissions,
+ * bundled by portable-child.ts so that user need not enter the checkout.
  * Usage: node --import tsx store-open-child.ts <database path>
  */
 import { todoTable } from '../../common/todo-table';

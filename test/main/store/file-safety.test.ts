@@ -10,10 +10,11 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { column, defineTable } from '../../../common/table-schema';
 import { todoTable } from '../../../common/todo-table';
 import { openStore, STORE_SCHEMA_VERSION } from '../../../main/store';
+import { buildPortableChild, type PortableChild } from '../../support/portable-child';
 import { openIn, repoRoot, storeErrorOf, tempFolder, type TempFolder } from '../../support/store-fixtures';
 
 let folder: TempFolder;
@@ -214,6 +215,11 @@ describe('migrating a declared table', () => {
 
 describe('files the store cannot write', () => {
   const runningAsRoot = process.getuid?.() === 0;
+  let child: PortableChild | undefined;
+
+  afterAll(() => {
+    child?.remove();
+  });
 
   /** Root ignores permissions, so the attempt runs as "nobody" in a child process. */
   function openAsUnprivileged(file: string): { ok: boolean; code?: string; message?: string } {
@@ -225,11 +231,15 @@ describe('files the store cannot write', () => {
         return { ok: false, ...(error as { code: string; message: string }) };
       }
     }
-    const result = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(repoRoot, 'test', 'support', 'store-open-child.ts'), file],
-      { cwd: repoRoot, uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 },
-    );
+    // Bundled outside the checkout: nobody may not be able to enter it (a clone under `mktemp -d`).
+    child ??= buildPortableChild(path.join(repoRoot, 'test', 'support', 'store-open-child.ts'));
+    const result = spawnSync(process.execPath, [child.script, file], {
+      cwd: child.folder,
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     const line = result.stdout.trim().split('\n').pop() ?? '';
     if (!line.startsWith('{')) throw new Error(`child failed: ${result.stderr}`);
     return JSON.parse(line) as { ok: boolean; code?: string; message?: string };

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { todoTable } from '../../../common/todo-table';
 import { DATABASE_FILE_NAME } from '../../../main/services/app-services';
 import { openStore } from '../../../main/store';
+import { buildPortableChild } from '../../support/portable-child';
 import { createRandom } from './random';
 
 export interface DatabaseStartResult {
@@ -39,8 +40,16 @@ function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
+/** A child from the checkout, run through tsx (as root or this user: it can enter the checkout). */
+function checkoutChild(script: string): { args: string[]; cwd: string } {
+  return {
+    args: ['--import', 'tsx', path.join(CHILDREN, script)],
+    cwd: path.resolve(__dirname, '..', '..', '..'),
+  };
+}
+
 function runChild(
-  script: string,
+  command: { args: string[]; cwd: string },
   args: string[],
   options: { uid?: number; gid?: number; stdinOpen?: boolean } = {},
 ): {
@@ -48,8 +57,9 @@ function runChild(
   waitFor(text: string): Promise<void>;
   closeStdin(): void;
 } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(CHILDREN, script), ...args], {
-    cwd: path.resolve(__dirname, '..', '..', '..'),
+  const script = path.basename(command.args[command.args.length - 1] ?? '');
+  const child = spawn(process.execPath, [...command.args, ...args], {
+    cwd: command.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
     uid: options.uid,
     gid: options.gid,
@@ -86,12 +96,23 @@ function runChild(
   };
 }
 
-/** Starts the app's services on the folder holding `dbPath`, in a child process. */
+/**
+ * Starts the app's services on the folder holding `dbPath`, in a child process. The child is
+ * bundled outside the checkout (portable-child.ts): an unprivileged user may not be able to
+ * enter the checkout (a clone under `mktemp -d`), and every check runs the same child.
+ */
 async function openInChild(dbPath: string, options: { uid?: number } = {}): Promise<OpenOutcome> {
-  const { stdout, stderr, code } = await runChild('open-store.ts', [path.dirname(dbPath)], {
-    uid: options.uid,
-    gid: options.uid,
-  }).done;
+  const child = buildPortableChild(path.join(CHILDREN, 'open-store.ts'));
+  let answer: { stdout: string; stderr: string; code: number | null };
+  try {
+    answer = await runChild({ args: [child.script], cwd: child.folder }, [path.dirname(dbPath)], {
+      uid: options.uid,
+      gid: options.uid,
+    }).done;
+  } finally {
+    child.remove();
+  }
+  const { stdout, stderr, code } = answer;
   const line = stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as OpenOutcome;
@@ -204,7 +225,7 @@ const CHECKS: Record<string, Check> = {
   'locked by another program': async (dir) => {
     const file = makeDatabase(dir, 20);
     const hash = sha256(file);
-    const holder = runChild('lock-holder.ts', [file], { stdinOpen: true });
+    const holder = runChild(checkoutChild('lock-holder.ts'), [file], { stdinOpen: true });
     try {
       await holder.waitFor('locked');
       const before = filesBeside(file);
