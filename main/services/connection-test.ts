@@ -70,7 +70,13 @@ function describeFailure(error: unknown, withToken: boolean): ConnectionTestResu
         };
   }
   if (error instanceof SyncUsageError) {
-    return { outcome: 'refused-address', reachable: false, speaksZumo: false, needsSignIn: null, message: error.message };
+    return {
+      outcome: 'refused-address',
+      reachable: false,
+      speaksZumo: false,
+      needsSignIn: null,
+      message: error.message,
+    };
   }
   if (error instanceof NetworkError || error instanceof TimeoutError) {
     return {

@@ -58,7 +58,11 @@ async function texts(filter: 'all' | 'active' | 'completed' = 'all'): Promise<st
 describe('todos:bulk', () => {
   it('adds, completes and removes many todos in one call, and hands back what it removed', async () => {
     const { added } = await call('todos:bulk', {
-      add: [{ todo: { text: 'a' } }, { todo: { text: 'b', notes: 'note b' }, complete: true }, { todo: { text: 'c' } }],
+      add: [
+        { todo: { text: 'a' } },
+        { todo: { text: 'b', notes: 'note b' }, complete: true },
+        { todo: { text: 'c' } },
+      ],
     });
     expect(added.map((item) => [item.text, item.complete, item.notes])).toEqual([
       ['a', false, null],
@@ -81,7 +85,9 @@ describe('todos:bulk', () => {
     // Every write is queued for the server like a single edit: one push sends them.
     const synced = await call('sync:now', undefined);
     expect(synced.ok).toBe(true);
-    const onServer = await fetch(`${backend.url}/tables/todoitem`, { headers: { 'ZUMO-API-VERSION': '2.0.0' } });
+    const onServer = await fetch(`${backend.url}/tables/todoitem`, {
+      headers: { 'ZUMO-API-VERSION': '2.0.0' },
+    });
     const rows = (await onServer.json()) as { text: string; complete: boolean }[];
     expect(rows.map((row) => [row.text, row.complete])).toEqual([['a', true]]);
   });
@@ -137,6 +143,8 @@ describe('settings:test-connection', () => {
   });
 
   it('refuses an address that is not a URL as an invalid request', async () => {
-    expect((await callFails('settings:test-connection', { backendUrl: 'ftp://x' })).code).toBe('invalid-request');
+    expect((await callFails('settings:test-connection', { backendUrl: 'ftp://x' })).code).toBe(
+      'invalid-request',
+    );
   });
 });
