@@ -2,13 +2,29 @@
  * The embedded local backend: the real azure-mobile-apps server on a SQLite file.
  *
  *   npm run backend [-- --port 3000] [--data-dir .data/backend] [--reject-text "#reject"]
+ *                   [--fixed-schema] [--drop-unknown-columns]
  *
  * Prints exactly one line, `Backend listening on http://127.0.0.1:<port>`, once it accepts
- * requests. Ctrl+C or SIGTERM closes the server and exits. `--reject-text` makes the server
+ * requests (with `--auth`, a second line `Sign-in: http://127.0.0.1:<port>/.auth/login/<provider>`).
+ * Ctrl+C or SIGTERM closes the server and exits. `--reject-text` makes the server
  * refuse (400) todo items whose text contains that string; tests use it to produce
  * operations the server rejects.
+ *
+ * `--fixed-schema` declares only the seed's columns (text, complete): like a production table
+ * created before due dates existed, it refuses unknown columns (500). `--drop-unknown-columns`
+ * (with it) behaves like a .NET backend instead: unknown properties are silently dropped and
+ * the reply lacks them. Tests use both to check that such fields stay local and are never lost.
+ *
+ * `--auth` requires sign-in, as a backend behind App Service Authentication does: the todo
+ * table answers 401 without a valid X-ZUMO-AUTH token and keeps rows per user (`perUser`).
+ * Tokens are signed with a random secret kept in the data folder (`auth-secret`, so tokens stay
+ * valid across restarts). The server's development sign-in stub hands them out at
+ * `/.auth/login/<provider>`; the signed-in user is `sid:<login_hint>` when the URL has a
+ * `login_hint` parameter, else `sid:local-<provider>`, so two people are possible locally.
+ * `--auth-minutes` sets how long a token lasts (24 h by default).
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -21,6 +37,8 @@ const azureMobileApps = require('azure-mobile-apps') as AzureMobileAppsModule;
 
 interface AzureTable {
   columns: Record<string, string>;
+  access?: 'authenticated' | 'anonymous' | 'disabled';
+  perUser?: boolean;
   dynamicSchema: boolean;
   softDelete: boolean;
   operation: express.RequestHandler;
@@ -41,6 +59,10 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: path.join(process.cwd(), '.data', 'backend') },
     'reject-text': { type: 'string' },
     'page-size': { type: 'string', default: '50' },
+    auth: { type: 'boolean', default: false },
+    'auth-minutes': { type: 'string', default: '1440' },
+    'fixed-schema': { type: 'boolean', default: false },
+    'drop-unknown-columns': { type: 'boolean', default: false },
   },
 });
 
@@ -54,20 +76,72 @@ mkdirSync(dataDir, { recursive: true });
 const rejectText = values['reject-text'];
 
 const app = express();
+
+/** The signing secret, created once per data folder and readable by its owner only. */
+function authSecret(folder: string): string {
+  const file = path.join(folder, 'auth-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // First start with --auth: create it below.
+  }
+  // The folder holds the secret: nobody else on the machine may read it.
+  chmodSync(folder, 0o700);
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+const authMinutes = Number(values['auth-minutes']);
+if (values.auth && !(Number.isFinite(authMinutes) && authMinutes > 0)) {
+  console.error(`Invalid --auth-minutes ${values['auth-minutes']}`);
+  process.exit(2);
+}
+// The stub asks authStubClaims() for the claims without passing the request, so the request
+// being answered is noted just before (Express runs the two synchronously one after the other).
+let signingIn: Request | undefined;
+const STUB_USER = /^[A-Za-z0-9_.@-]{1,64}$/;
+function stubClaims(): { sub: string; idp: string } {
+  const provider = String(signingIn?.params.provider ?? 'local');
+  const hint = signingIn?.query.login_hint;
+  const name = typeof hint === 'string' && STUB_USER.test(hint) ? hint : `local-${provider}`;
+  return { sub: `sid:${name}`, idp: provider };
+}
+const authConfig = values.auth
+  ? { auth: { secret: authSecret(dataDir), expires: authMinutes }, authStubClaims: stubClaims }
+  : {};
+if (values.auth) {
+  app.use('/.auth/login/:provider', (req: Request, _res: Response, next: NextFunction) => {
+    signingIn = req;
+    next();
+  });
+}
 const mobile = azureMobileApps({
   homePage: false,
   swagger: false,
   pageSize: Number(values['page-size']),
   logging: { level: 'error' },
   data: { provider: 'sqlite', filename: path.join(dataDir, 'todo-backend.sqlite') },
+  ...authConfig,
 });
 
 const todoitem = azureMobileApps.table();
 // A fixed schema, as a production backend would have: unknown columns are refused.
-todoitem.columns = { text: 'string', complete: 'boolean', notes: 'string' };
+const SEED_COLUMNS = { text: 'string', complete: 'boolean' };
+todoitem.columns = values['fixed-schema']
+  ? SEED_COLUMNS
+  : { ...SEED_COLUMNS, notes: 'string', dueDate: 'string', reminderAt: 'date' };
 todoitem.dynamicSchema = false;
 todoitem.softDelete = true;
+if (values.auth) {
+  todoitem.access = 'authenticated';
+  todoitem.perUser = true;
+}
 
+// Request middleware for inserts and updates, installed together (each `use` replaces the last).
+const writeMiddleware: express.RequestHandler[] = [];
 if (rejectText) {
   const refuseMarkedText = (req: Request, res: Response, next: NextFunction): void => {
     const text: unknown = (req.body as { text?: unknown } | undefined)?.text;
@@ -77,8 +151,23 @@ if (rejectText) {
     }
     next();
   };
-  todoitem.insert.use(refuseMarkedText, todoitem.operation);
-  todoitem.update.use(refuseMarkedText, todoitem.operation);
+  writeMiddleware.push(refuseMarkedText);
+}
+
+if (values['drop-unknown-columns']) {
+  const known = new Set(['id', 'version', ...Object.keys(todoitem.columns)]);
+  const dropUnknown = (req: Request, _res: Response, next: NextFunction): void => {
+    const body = req.body as Record<string, unknown> | undefined;
+    if (body && typeof body === 'object') {
+      for (const key of Object.keys(body)) if (!known.has(key)) delete body[key];
+    }
+    next();
+  };
+  writeMiddleware.push(dropUnknown);
+}
+if (writeMiddleware.length > 0) {
+  todoitem.insert.use(...writeMiddleware, todoitem.operation);
+  todoitem.update.use(...writeMiddleware, todoitem.operation);
 }
 
 mobile.tables.add('todoitem', todoitem);
@@ -114,6 +203,7 @@ mobile.tables.initialize().then(
     const listening = app.listen(port, '127.0.0.1', () => {
       const { port: actual } = listening.address() as AddressInfo;
       console.log(`Backend listening on http://127.0.0.1:${actual}`);
+      if (values.auth) console.log(`Sign-in: http://127.0.0.1:${actual}/.auth/login/<provider>`);
     });
     server = listening;
   },

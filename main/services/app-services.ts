@@ -256,7 +256,7 @@ async function assemble(
       client.setApplicationUrl(current.backendUrl);
       scheduler.setPaused('no-backend', current.backendUrl === null);
     }
-    if (changed.has('authToken')) client.setAuthToken(() => settings.get().authToken);
+    if (changed.has('authToken') && current.backendUrl) client.setAuthToken(current.authToken);
     if (changed.has('conflictPolicy')) syncContext.setConflictPolicy(null, current.conflictPolicy);
     if (changed.has('syncIntervalMinutes')) scheduler.setIntervalMinutes(current.syncIntervalMinutes);
     if (changed.has('workOffline')) scheduler.setPaused('work-offline', current.workOffline);

@@ -12,6 +12,7 @@ import {
   UnauthorizedError,
   type RequestSummary,
 } from './errors';
+import { INSECURE_ADDRESS_MESSAGE, isLoopbackHost, RedirectRefusedError } from './auth';
 import { adoptServerRecord, toWireItem, type ServerRecord } from './records';
 
 export const ZUMO_API_VERSION = '2.0.0';
@@ -32,8 +33,11 @@ export interface ProtocolClientOptions {
   /** Read on every request, so a changed setting applies to the next one. */
   baseUrl: () => string;
   installationId: () => string;
-  /** Sent as X-ZUMO-AUTH when it returns a token. */
-  authToken?: () => string | null;
+  /**
+   * The sign-in token and the one origin it belongs to, read on every request. X-ZUMO-AUTH is
+   * attached only when the request goes to exactly that origin.
+   */
+  auth?: () => { token: string; origin: string } | null;
   timeoutMs?: number;
   /**
    * Called just before each request is sent. A returned promise delays the request (tests use
@@ -58,6 +62,8 @@ export interface Page {
   items: ServerRecord[];
   /** Present when `inlineCount` was asked. */
   count?: number;
+  /** The server's clock when it answered (its Date header, whole seconds), when it sent one. */
+  serverTime?: Date;
 }
 
 export interface RequestControl {
@@ -67,6 +73,8 @@ export interface RequestControl {
 interface RawResponse {
   status: number;
   etag: string | null;
+  /** The Date header. */
+  date?: string | null;
   /** Parsed JSON, or undefined for an empty body. */
   body: unknown;
   request: RequestSummary;
@@ -191,12 +199,32 @@ export class ProtocolClient {
       if (!record) throw new BadResponseError(response.request, 200, `row ${index} has no id or version`);
       items[index] = record;
     }
-    return count === undefined ? { items } : { items, count };
+    const page: Page = { items };
+    if (count !== undefined) page.count = count;
+    const serverTime = response.date ? new Date(response.date) : undefined;
+    if (serverTime && !Number.isNaN(serverTime.getTime())) page.serverTime = serverTime;
+    return page;
+  }
+
+  /**
+   * App Service's `GET /.auth/refresh`: a fresh token for the same person, or null where the
+   * server does not offer it (404, as the development stub) or the session cannot be renewed
+   * (401): the caller then signs in interactively.
+   */
+  async refreshAuth(control?: RequestControl): Promise<{ authenticationToken: string; userId: string | null } | null> {
+    const response = await this.send('GET', '/.auth/refresh', { control });
+    if (response.status === 404 || response.status === 401 || response.status === 403) return null;
+    if (response.status !== 200) throw this.httpError(response);
+    const body = response.body as { authenticationToken?: unknown; user?: { userId?: unknown } } | undefined;
+    if (typeof body?.authenticationToken !== 'string' || body.authenticationToken === '')
+      throw new BadResponseError(response.request, 200, 'the refreshed session has no token');
+    const userId = body.user?.userId;
+    return { authenticationToken: body.authenticationToken, userId: typeof userId === 'string' ? userId : null };
   }
 
   // ---------------------------------------------------------------- plumbing
 
-  private absoluteUrl(path: string): string {
+  private absoluteUrl(path: string): URL {
     const base = this.options.baseUrl().trim().replace(/\/+$/, '');
     let url: URL;
     try {
@@ -207,7 +235,16 @@ export class ProtocolClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new SyncUsageError(`The backend address must start with http:// or https:// (got "${base}").`);
     }
-    return url.href;
+    // Checked here as well as in settings: a script or an environment variable can name the address too.
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) throw new SyncUsageError(INSECURE_ADDRESS_MESSAGE);
+    return url;
+  }
+
+  /** The token, when this request goes to the origin it was obtained for; never elsewhere. */
+  private tokenFor(url: URL): string | null {
+    const auth = this.options.auth?.();
+    if (!auth || auth.origin !== url.origin) return null;
+    return auth.token;
   }
 
   private tablePath(table: string): string {
@@ -274,7 +311,7 @@ export class ProtocolClient {
       'X-ZUMO-INSTALLATION-ID': this.options.installationId(),
       Accept: 'application/json',
     };
-    const token = this.options.authToken?.();
+    const token = this.tokenFor(url);
     if (token) headers['X-ZUMO-AUTH'] = token;
     if (options.ifMatch) headers['If-Match'] = quoted(options.ifMatch);
     let payload: string | undefined;
@@ -294,11 +331,15 @@ export class ProtocolClient {
     const signal = options.control?.signal ? AbortSignal.any([timeout, options.control.signal]) : timeout;
     let status: number;
     let etag: string | null;
+    let date: string | null;
     let text: string;
     try {
-      const response = await fetch(url, { method, headers, body: payload, signal });
+      // fetch would follow a redirect with X-ZUMO-AUTH still attached, to any origin: a 3xx is
+      // answered as the error it is for this protocol instead (see redirectError).
+      const response = await fetch(url, { method, headers, body: payload, signal, redirect: 'manual' });
       status = response.status;
       etag = response.headers.get('etag');
+      date = response.headers.get('date');
       text = await response.text();
     } catch (error) {
       if (timeout.aborted) throw new TimeoutError(request, this.timeoutMs);
@@ -306,6 +347,7 @@ export class ProtocolClient {
       throw new NetworkError(request, error);
     }
     if (status === 401) return { status, etag, body: undefined, request };
+    if ((status >= 300 && status < 400) || status === 0) throw redirectError(request, status);
     let body: unknown;
     if (text.length > 0) {
       try {
@@ -318,8 +360,18 @@ export class ProtocolClient {
         body = text;
       }
     }
-    return { status, etag, body, request };
+    return { status, etag, date, body, request };
   }
+}
+
+/**
+ * The table protocol never redirects; a 3xx comes from something in front of the server (a
+ * sign-in gateway, a moved site). Following it would carry the token elsewhere, so it stops the
+ * sync with a sentence the person can act on, and queued changes stay queued.
+ * (`redirect: 'manual'` may report an opaque redirect as status 0.)
+ */
+function redirectError(request: RequestSummary, status: number): RedirectRefusedError {
+  return new RedirectRefusedError(request, status);
 }
 
 /** A proxy's error page (`<!DOCTYPE html>…`) is not a sentence to show the person. */
@@ -330,4 +382,29 @@ function looksLikeMarkup(text: string): boolean {
 /** An OData string literal. */
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The largest `$top` a server accepts, when its 400 says so: azure-mobile-apps answers a `$top`
+ * over its table's maxTop with "You cannot request more than N records". Null for any other
+ * answer.
+ */
+export function statedPageLimit(error: unknown): number | null {
+  if (!(error instanceof SyncHttpError) || error.status !== 400) return null;
+  const body = error.body;
+  const text =
+    typeof body === 'string'
+      ? body
+      : typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string'
+        ? (body as { error: string }).error
+        : '';
+  const match = /more than (\d+) records/i.exec(text);
+  if (!match) return null;
+  const limit = Number(match[1]);
+  return Number.isInteger(limit) && limit >= 1 ? limit : null;
+}
+
+/** Whether a 400 to a page read could be about its size (said so, or said nothing specific). */
+export function mayBeAboutPageSize(error: unknown): boolean {
+  return error instanceof SyncHttpError && error.status === 400;
 }

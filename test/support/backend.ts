@@ -3,7 +3,7 @@
  * 127.0.0.1, a free port and a fresh SQLite file. Mocks of the server are not used in sync tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -12,6 +12,10 @@ export interface TestBackend {
   port: number;
   dataDir: string;
   process: ChildProcess;
+  /** With `auth`: the sign-in URL the server printed, with `<provider>` left in it. */
+  signInUrl: string | null;
+  /** With `auth`: the secret its tokens are signed with (tests forge expired tokens with it). */
+  authSecret(): string;
   stop(): Promise<void>;
 }
 
@@ -20,9 +24,17 @@ export interface TestBackendOptions {
   rejectText?: string;
   /** The server's default page size when a request has no $top. */
   pageSize?: number;
+  /** Only the seed's columns (text, complete); unknown columns are refused (500). */
+  fixedSchema?: boolean;
+  /** With fixedSchema: drop unknown properties silently instead, as a .NET backend does. */
+  dropUnknownColumns?: boolean;
   /** Reuse a data folder (e.g. to restart a server on the same database). */
   dataDir?: string;
   startTimeoutMs?: number;
+  /** `--auth`: sign-in required, rows per user, the development sign-in stub. */
+  auth?: boolean;
+  /** `--auth-minutes`: how long the stub's tokens last. */
+  authMinutes?: number;
 }
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -33,6 +45,10 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
   const args = ['--import', 'tsx', backendScript, '--port', '0', '--data-dir', dataDir];
   if (options.rejectText) args.push('--reject-text', options.rejectText);
   if (options.pageSize) args.push('--page-size', String(options.pageSize));
+  if (options.auth) args.push('--auth');
+  if (options.authMinutes !== undefined) args.push('--auth-minutes', String(options.authMinutes));
+  if (options.fixedSchema) args.push('--fixed-schema');
+  if (options.dropUnknownColumns) args.push('--drop-unknown-columns');
 
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -40,6 +56,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     env: { ...process.env, TODO_BACKEND_EXIT_WITH_PARENT: '1' },
   });
 
+  let signInUrl: string | null = null;
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
@@ -51,7 +68,10 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /Backend listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) {
+      const signIn = /Sign-in: (\S+)/.exec(output);
+      if (signIn?.[1]) signInUrl = signIn[1];
+      // With --auth the sign-in line follows in the same write; wait for it.
+      if (match?.[1] && (!options.auth || signInUrl)) {
         clearTimeout(timer);
         resolve(match[1]);
       }
@@ -70,6 +90,8 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     port: Number(new URL(url).port),
     dataDir,
     process: child,
+    signInUrl,
+    authSecret: () => readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim(),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
