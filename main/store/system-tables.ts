@@ -434,7 +434,7 @@ export function createWatermarkStore(connection: Connection): WatermarkStore {
       ];
       const row = guard('Reading', () =>
         connection.row(
-          `SELECT "updatedAt", "seenAtWatermark" FROM ${table} WHERE "tableName" = ? AND "queryId" = ?`,
+          `SELECT "updatedAt", "seenAtWatermark", "lastId" FROM ${table} WHERE "tableName" = ? AND "queryId" = ?`,
           params,
         ),
       );
@@ -444,12 +444,13 @@ export function createWatermarkStore(connection: Connection): WatermarkStore {
         queryId: params[1] as string,
         updatedAt: new Date(row.updatedAt as number),
         seenAtWatermark: JSON.parse(row.seenAtWatermark as string) as Record<string, string>,
+        lastId: typeof row.lastId === 'string' ? row.lastId : null,
       };
     },
     set(watermark: PullWatermark) {
       const checked = assertKnownKeys(
         watermark,
-        new Set(['tableName', 'queryId', 'updatedAt', 'seenAtWatermark']),
+        new Set(['tableName', 'queryId', 'updatedAt', 'seenAtWatermark', 'lastId']),
         'A watermark',
       );
       const seen = checked.seenAtWatermark;
@@ -465,12 +466,16 @@ export function createWatermarkStore(connection: Connection): WatermarkStore {
         checkText(checked.queryId, 'A watermark queryId'),
         checkDate(checked.updatedAt, 'A watermark updatedAt'),
         JSON.stringify(seen),
+        checked.lastId === undefined || checked.lastId === null
+          ? null
+          : checkText(checked.lastId, 'A watermark lastId'),
       ];
       guard('Saving', () =>
         connection.run(
-          `INSERT INTO ${table} ("tableName", "queryId", "updatedAt", "seenAtWatermark") VALUES (?, ?, ?, ?)
+          `INSERT INTO ${table} ("tableName", "queryId", "updatedAt", "seenAtWatermark", "lastId") VALUES (?, ?, ?, ?, ?)
            ON CONFLICT("tableName", "queryId") DO UPDATE SET
-             "updatedAt" = excluded."updatedAt", "seenAtWatermark" = excluded."seenAtWatermark"`,
+             "updatedAt" = excluded."updatedAt", "seenAtWatermark" = excluded."seenAtWatermark",
+             "lastId" = excluded."lastId"`,
           params,
         ),
       );

@@ -165,8 +165,14 @@ export interface PullWatermark {
   queryId: string;
   /** Highest updatedAt applied so far. */
   updatedAt: Date;
-  /** Ids (with their versions) already applied at exactly `updatedAt`: skipped on the next page. */
+  /**
+   * Ids (with their versions) already applied at exactly `updatedAt`, kept while the server
+   * may still write rows with that same timestamp (the next pull reads that millisecond again
+   * and skips these). Empty once the server's clock has moved past it.
+   */
   seenAtWatermark: Record<string, string>;
+  /** The id of the last row applied (rows are applied in (updatedAt, id) order); null in old watermarks. */
+  lastId: string | null;
 }
 
 export interface WatermarkStore {

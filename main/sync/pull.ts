@@ -1,34 +1,58 @@
 /**
- * Pull: pages through the server's records ordered by (updatedAt, id) and applies each page
- * in one store transaction together with the watermark it reached.
+ * Pull: reads the server's records in (updatedAt, id) order and applies each page in one
+ * store transaction together with the watermark it reached. How pages are chosen and what a
+ * watermark remembers is in pull-paging.ts.
  *
- * Incremental (with a queryId): the watermark (the last updatedAt applied, and the ids and
- * versions already applied at exactly that time) is persisted per (table, queryId). A pull
- * asks `updatedAt ge <watermark>`: `ge` returns the boundary rows again, and they are skipped
- * by id and version. When a whole page shares the watermark's timestamp, the next page is
- * asked with `$skip` (the server cannot page past a tie otherwise). A short page ends the
- * pull. The server's Link header is not used (it is wrong behind a port).
+ * Incremental (with a queryId): the watermark is persisted per (table, queryId) and the next
+ * pull continues after it. Without a queryId it is a full pull from the beginning, nothing
+ * persisted.
  *
- * Without a queryId it is a full pull: the same paging from the beginning, nothing persisted.
+ * Speed: the first page asks for the count; the pages after it are then requested several at
+ * a time (their offsets are known), each overlapping the one before by a row so a change on
+ * the server in the meantime is noticed, and the pull stops once the count is reached. Each
+ * page is converted in one loop and written with one upsertMany while the next ones are on
+ * their way. The server's Link header is not used (it is wrong behind a port).
  *
- * Speed: a page is converted in one loop and written with one upsertMany; the request for
- * the next page is already on its way while the current one is written.
- *
- * Known limit of $skip paging: if a row of a tie is updated on the server while we page
- * through that tie, the rows after it shift down by one and one of them can be skipped.
+ * A server whose tables allow fewer rows per request (maxTop) answers a larger $top with
+ * 400; the pull takes the limit it states (or halves the page until accepted) and the
+ * context remembers it for that backend.
  */
 import type { PullWatermark, Store, Where } from '../store/types';
 import { BadResponseError, SyncUsageError } from './errors';
-import { odataDate, whereToODataFilter } from './odata';
-import { MAX_PAGE_SIZE, type Page, type ProtocolClient } from './protocol-client';
+import { whereToODataFilter } from './odata';
+import {
+  MAX_PAGE_SIZE,
+  mayBeAboutPageSize,
+  statedPageLimit,
+  type Page,
+  type ProtocolClient,
+} from './protocol-client';
+import {
+  advancePosition,
+  freshRows,
+  overlapHolds,
+  positionAfter,
+  positionFilter,
+  positionFromWatermark,
+  speculativePageCount,
+  speculativeSkip,
+  watermarkFor,
+  type AppliedPosition,
+  type PullPosition,
+} from './pull-paging';
 import type { TableQuery } from './query';
 import type { LocalRecord, RecordShape, ServerRecord } from './records';
 import type { StatusTracker } from './status';
 
 export interface PullSettings {
-  /** Rows per request, 1..1000 (the server's maximum and the default). */
+  /** Rows per request, 1..1000 (the protocol's maximum and the default; a server may allow fewer). */
   pageSize?: number;
+  /** Pages requested at once after the first, 1..16 (default 4). 1 reads one page at a time. */
+  pagesInFlight?: number;
 }
+
+export const DEFAULT_PAGES_IN_FLIGHT = 4;
+const MAX_PAGES_IN_FLIGHT = 16;
 
 export interface PullResult {
   /** Rows the server sent (boundary rows sent again included). */
@@ -48,22 +72,18 @@ export interface PullEnvironment {
   protocol: ProtocolClient;
   status: StatusTracker;
   shapeOf(tableName: string): RecordShape;
+  /** The largest page this backend accepts, once learned; remembered per backend. */
+  pageLimit: { get(): number | undefined; set(limit: number): void };
+  /** See DEFAULT_SETTLE_MS in pull-paging.ts. */
+  settleMs: number;
 }
 
 const QUERY_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
 
-interface Cursor {
-  /** Null before the first row of a full pull. */
-  updatedAt: Date | null;
-  /** id → version of the rows applied at exactly `updatedAt`. */
-  seen: Map<string, string>;
-  skip: number;
-}
-
 export function validatePullArguments(
   queryId: string | undefined,
   settings: PullSettings | undefined,
-): number {
+): { pageSize: number; pagesInFlight: number } {
   if (queryId !== undefined && (typeof queryId !== 'string' || !QUERY_ID.test(queryId))) {
     throw new SyncUsageError('A pull queryId is 1-200 letters, digits, "_", ".", ":" or "-".');
   }
@@ -71,125 +91,212 @@ export function validatePullArguments(
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new SyncUsageError(`The pull page size must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   }
-  return pageSize;
+  const pagesInFlight = settings?.pagesInFlight ?? DEFAULT_PAGES_IN_FLIGHT;
+  if (!Number.isInteger(pagesInFlight) || pagesInFlight < 1 || pagesInFlight > MAX_PAGES_IN_FLIGHT) {
+    throw new SyncUsageError(
+      `The number of pages in flight must be a whole number from 1 to ${MAX_PAGES_IN_FLIGHT}.`,
+    );
+  }
+  return { pageSize, pagesInFlight };
 }
 
 export async function pullTable(
   env: PullEnvironment,
   query: TableQuery,
   queryId: string | undefined,
-  pageSize: number,
+  settings: { pageSize: number; pagesInFlight: number },
 ): Promise<PullResult> {
-  const { store, protocol, status } = env;
+  const { store, status } = env;
   const tableName = query.tableName;
   const shape = env.shapeOf(tableName);
   const userFilter = whereToODataFilter(
     query.getWhere() as Where<Record<string, unknown>> | undefined,
     (name) => shape.isKnownColumn(name),
   );
-  const stored = queryId === undefined ? undefined : store.watermarks.get(tableName, queryId);
-  const cursor: Cursor = {
-    updatedAt: stored?.updatedAt ?? null,
-    seen: new Map(Object.entries(stored?.seenAtWatermark ?? {})),
-    skip: 0,
-  };
+  const start = positionFromWatermark(
+    queryId === undefined ? undefined : store.watermarks.get(tableName, queryId),
+  );
   const result: PullResult = { received: 0, upserted: 0, deleted: 0, skippedPending: 0, total: null };
-
-  const request = (from: Cursor, first: boolean, signal: AbortSignal): Promise<Page> => {
-    const conditions: string[] = [];
-    if (userFilter) conditions.push(`(${userFilter})`);
-    if (from.updatedAt) conditions.push(`(updatedAt ge ${odataDate(from.updatedAt)})`);
-    return protocol.readPage(
-      tableName,
-      {
-        filter: conditions.length > 0 ? conditions.join(' and ') : undefined,
-        orderBy: 'updatedAt,id',
-        top: pageSize,
-        skip: from.skip,
-        includeDeleted: true,
-        inlineCount: first,
-      },
-      { signal },
-    );
+  const run: PullRun = {
+    env,
+    shape,
+    queryId,
+    userFilter,
+    result,
+    pageSize: Math.min(settings.pageSize, env.pageLimit.get() ?? MAX_PAGE_SIZE),
+    pagesInFlight: settings.pagesInFlight,
+    applied: null,
+    controller: new AbortController(),
   };
-
   status.setPhase({ kind: 'pulling', table: tableName, received: 0, total: null });
-  let controller = new AbortController();
-  let pending: Promise<Page> | null = request(cursor, true, controller.signal);
   try {
-    while (pending) {
-      const page: Page = await pending;
-      pending = null;
-      if (page.count !== undefined) result.total = page.count;
-      const items = page.items;
-      result.received += items.length;
-      status.setPhase({ kind: 'pulling', table: tableName, received: result.received, total: result.total });
-      const fresh = advance(cursor, items, tableName);
-      // Ask for the next page before writing this one: the server works while we write.
-      if (items.length === pageSize) {
-        controller = new AbortController();
-        pending = request(cursor, false, controller.signal);
-        // A failure here surfaces when awaited; until then it must not count as unhandled.
-        pending.catch(() => undefined);
-      }
-      const watermark: PullWatermark | undefined =
-        queryId !== undefined && cursor.updatedAt
-          ? {
-              tableName,
-              queryId,
-              updatedAt: cursor.updatedAt,
-              seenAtWatermark: Object.fromEntries(cursor.seen),
-            }
-          : undefined;
-      applyPage(env, shape, fresh, watermark, result);
-      if (fresh.length > 0) status.dataChanged(tableName);
-      // Let IPC and timers run between pages even when the next page is already here.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  } catch (error) {
-    controller.abort();
-    throw error;
+    const first = await firstPage(run, start);
+    if (first.count !== undefined) result.total = first.count;
+    noteReceived(run, first.items);
+    await applyReceived(run, start, first);
+    if (first.items.length < run.pageSize) return result;
+    const complete = await speculativePages(run, start, first);
+    if (!complete) await pageByPage(run, positionAfter(run.applied, start));
+  } finally {
+    run.controller.abort();
   }
   return result;
 }
 
+/** One pull's state while it runs. */
+interface PullRun {
+  env: PullEnvironment;
+  shape: RecordShape;
+  queryId: string | undefined;
+  userFilter: string | undefined;
+  result: PullResult;
+  pageSize: number;
+  pagesInFlight: number;
+  /** The last row applied, null before the first. */
+  applied: AppliedPosition | null;
+  /** Aborts the requests still in flight when the pull ends or fails. */
+  controller: AbortController;
+}
+
+function requestPage(
+  run: PullRun,
+  position: PullPosition,
+  options: { skip?: number; inlineCount?: boolean } = {},
+): Promise<Page> {
+  const conditions: string[] = [];
+  if (run.userFilter) conditions.push(`(${run.userFilter})`);
+  const from = positionFilter(position);
+  if (from) conditions.push(from);
+  const page = run.env.protocol.readPage(
+    run.shape.tableName,
+    {
+      filter: conditions.length > 0 ? conditions.join(' and ') : undefined,
+      orderBy: 'updatedAt,id',
+      top: run.pageSize,
+      skip: options.skip,
+      includeDeleted: true,
+      inlineCount: options.inlineCount,
+    },
+    { signal: run.controller.signal },
+  );
+  // A page requested ahead may fail before it is awaited; that must not count as unhandled.
+  page.catch(() => undefined);
+  return page;
+}
+
 /**
- * Moves the cursor past `items` (ordered by updatedAt, id) and returns the rows not already
- * applied at the cursor's timestamp.
+ * The first page, with the count. A server with a lower maxTop refuses the page size: take
+ * the limit it states, or halve the page until it is accepted, and remember it.
  */
-function advance(cursor: Cursor, items: readonly ServerRecord[], tableName: string): ServerRecord[] {
-  const fresh: ServerRecord[] = [];
-  const start = cursor.updatedAt?.getTime() ?? null;
-  const last = items.at(-1);
-  if (!last) return fresh;
-  const lastTime = last.updatedAt?.getTime();
-  if (lastTime === undefined || Number.isNaN(lastTime)) {
-    throw new BadResponseError(
-      { method: 'GET', path: `/tables/${tableName}` },
-      200,
-      'a row has no updatedAt',
-    );
+async function firstPage(run: PullRun, start: PullPosition): Promise<Page> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestPage(run, start, { inlineCount: true });
+    } catch (error) {
+      const stated = statedPageLimit(error);
+      const smaller =
+        stated !== null && stated < run.pageSize
+          ? stated
+          : stated === null && mayBeAboutPageSize(error) && run.pageSize > 1 && attempt < 10
+            ? Math.floor(run.pageSize / 2)
+            : null;
+      if (smaller === null) throw error;
+      run.pageSize = smaller;
+      run.env.pageLimit.set(smaller);
+    }
   }
+}
+
+/**
+ * Pages 2… of the first page's filter, several in flight, each starting on the previous
+ * page's last row. Returns false when an overlap did not hold (the rest is then read page by
+ * page from the last row applied); true when every row counted at the start was read.
+ */
+async function speculativePages(run: PullRun, start: PullPosition, first: Page): Promise<boolean> {
+  // Pages of one row cannot overlap; one page in flight is page by page anyway.
+  if (first.count === undefined || run.pageSize < 2 || run.pagesInFlight < 2) return false;
+  const pages = speculativePageCount(first.count, run.pageSize);
+  if (pages === 0) return true;
+  const inFlight: Promise<Page>[] = [];
+  let requested = 0;
+  const requestMore = (): void => {
+    while (requested < pages && inFlight.length < run.pagesInFlight) {
+      requested++;
+      inFlight.push(requestPage(run, start, { skip: speculativeSkip(requested, run.pageSize) }));
+    }
+  };
+  let previousLast = first.items.at(-1);
+  requestMore();
+  for (let index = 1; index <= pages; index++) {
+    const page = await (inFlight.shift() as Promise<Page>);
+    if (!overlapHolds(previousLast, page.items)) return false;
+    const rest = page.items.slice(1);
+    noteReceived(run, rest);
+    requestMore();
+    await applyReceived(run, start, { ...page, items: rest });
+    previousLast = rest.at(-1) ?? previousLast;
+    // Rows that changed meanwhile moved to the end: a short page ends the rows counted.
+    if (page.items.length < run.pageSize) return true;
+  }
+  return true;
+}
+
+/** One page at a time from `position` (the next one already asked while a page is written). */
+async function pageByPage(run: PullRun, position: PullPosition): Promise<void> {
+  let pending: Promise<Page> | null = requestPage(run, position);
+  while (pending) {
+    const page: Page = await pending;
+    pending = null;
+    noteReceived(run, page.items);
+    const last = page.items.at(-1);
+    if (page.items.length === run.pageSize && last) {
+      pending = requestPage(run, { kind: 'after-row', updatedAt: last.updatedAt as Date, id: last.id });
+    }
+    await applyReceived(run, position, page);
+    if (last) position = { kind: 'after-row', updatedAt: last.updatedAt as Date, id: last.id };
+  }
+}
+
+/** Counts a page's rows into the progress the person sees. */
+function noteReceived(run: PullRun, items: readonly ServerRecord[]): void {
+  checkOrderable(items, run.shape.tableName);
+  run.result.received += items.length;
+  run.env.status.setPhase({
+    kind: 'pulling',
+    table: run.shape.tableName,
+    received: run.result.received,
+    total: run.result.total,
+  });
+}
+
+/** Applies a page's new rows (already counted) with the watermark it reaches. */
+async function applyReceived(run: PullRun, start: PullPosition, page: Page): Promise<void> {
+  const { env, shape, result } = run;
+  const items = page.items;
+  const fresh = freshRows(start, items);
+  run.applied = advancePosition(run.applied, start, items);
+  const watermark =
+    run.queryId !== undefined && run.applied
+      ? watermarkFor(shape.tableName, run.queryId, run.applied, page.serverTime, env.settleMs)
+      : undefined;
+  applyPage(env, shape, fresh, watermark, result);
+  if (fresh.length > 0) env.status.dataChanged(shape.tableName);
+  // Let IPC and timers run between pages even when the next page is already here.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Every row needs an updatedAt: the order, and the watermark, are made of it. */
+function checkOrderable(items: readonly ServerRecord[], tableName: string): void {
   for (const item of items) {
     const time = item.updatedAt?.getTime();
-    if (time === start && cursor.seen.get(item.id) === item.version) continue;
-    fresh.push(item);
+    if (time === undefined || Number.isNaN(time)) {
+      throw new BadResponseError(
+        { method: 'GET', path: `/tables/${tableName}` },
+        200,
+        'a row has no updatedAt',
+      );
+    }
   }
-  if (start !== null && lastTime === start) {
-    // The whole page shares the watermark's timestamp: only $skip can get past it.
-    cursor.skip += items.length;
-    for (const item of items) cursor.seen.set(item.id, item.version);
-    return fresh;
-  }
-  cursor.updatedAt = last.updatedAt;
-  cursor.skip = 0;
-  cursor.seen = new Map();
-  for (let index = items.length - 1; index >= 0; index--) {
-    const item = items[index] as ServerRecord;
-    if (item.updatedAt?.getTime() !== lastTime) break;
-    cursor.seen.set(item.id, item.version);
-  }
-  return fresh;
 }
 
 function applyPage(

@@ -26,6 +26,7 @@ import { OperationQueue } from './operation-queue';
 import { policyHandler } from './policies';
 import type { ProtocolClient } from './protocol-client';
 import { pullTable, validatePullArguments, type PullResult, type PullSettings } from './pull';
+import { DEFAULT_SETTLE_MS } from './pull-paging';
 import { DEFAULT_MAX_PUSH_ATTEMPTS, Pusher, type PushHandler, type PushResult } from './push';
 import type { TableQuery } from './query';
 import { RecordShape, toSnapshot, type LocalRecord } from './records';
@@ -35,6 +36,8 @@ import type { SyncTableHost } from './sync-table';
 const INSTALLATION_ID_KEY = 'sync.installationId';
 /** Records to fetch again from the server, as [tableName, recordId] pairs. */
 const REFETCH_KEY = 'sync.refetch';
+/** The largest page each backend accepted after refusing a larger one: { [origin]: rows }. */
+const PAGE_LIMITS_KEY = 'sync.pageLimits';
 
 function readRefetchList(store: Store): { tableName: string; recordId: string }[] {
   const value = store.keyValues.get(REFETCH_KEY);
@@ -59,6 +62,8 @@ export type ConflictResolution = 'mine' | 'server' | { fieldChoices: Record<stri
 export interface SyncContextOptions {
   maxPushAttempts?: number;
   defaultConflictPolicy?: ConflictPolicy;
+  /** See DEFAULT_SETTLE_MS in pull-paging.ts; tests choose it to make "settled" deterministic. */
+  pullSettleMs?: number;
 }
 
 export class SyncContext implements SyncTableHost {
@@ -72,14 +77,19 @@ export class SyncContext implements SyncTableHost {
   private readonly policies = new Map<string, ConflictPolicy>();
   private defaultPolicy: ConflictPolicy;
   private readonly maxPushAttempts: number;
+  private readonly pullSettleMs: number;
   private exclusive: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly protocol: ProtocolClient,
-    backendUrl: () => string | null,
+    private readonly backendUrl: () => string | null,
     options: SyncContextOptions = {},
   ) {
     this.status = new StatusTracker(backendUrl);
+    this.pullSettleMs = options.pullSettleMs ?? DEFAULT_SETTLE_MS;
+    if (!Number.isFinite(this.pullSettleMs) || this.pullSettleMs < 0) {
+      throw new SyncUsageError('pullSettleMs must be a number of milliseconds, 0 or more.');
+    }
     this.defaultPolicy = checkPolicy(options.defaultConflictPolicy ?? 'merge');
     this.maxPushAttempts = options.maxPushAttempts ?? DEFAULT_MAX_PUSH_ATTEMPTS;
     if (!Number.isInteger(this.maxPushAttempts) || this.maxPushAttempts < 1) {
@@ -159,7 +169,7 @@ export class SyncContext implements SyncTableHost {
    * With a queryId the pull is incremental, otherwise full.
    */
   async pull(query: TableQuery, queryId?: string, settings?: PullSettings): Promise<PullResult> {
-    const pageSize = validatePullArguments(queryId, settings);
+    const paging = validatePullArguments(queryId, settings);
     return this.runExclusive(async () => {
       const store = this.requireStore();
       this.shapeOf(query.tableName);
@@ -168,10 +178,17 @@ export class SyncContext implements SyncTableHost {
         await this.pushNow(query.tableName);
       return this.track(() =>
         pullTable(
-          { store, protocol: this.protocol, status: this.status, shapeOf: (name) => this.shapeOf(name) },
+          {
+            store,
+            protocol: this.protocol,
+            status: this.status,
+            shapeOf: (name) => this.shapeOf(name),
+            pageLimit: this.pageLimit(),
+            settleMs: this.pullSettleMs,
+          },
           query,
           queryId,
-          pageSize,
+          paging,
         ),
       );
     });
@@ -316,7 +333,8 @@ export class SyncContext implements SyncTableHost {
           throw new SyncUsageError(`"${field}" is not a field of ${issue.tableName}.`);
         if (choice !== 'mine' && choice !== 'server')
           throw new SyncUsageError(`Choose "mine" or "server" for ${field}.`);
-        merged[field] = choice === 'server' ? server[field] : local[field];
+        // A field the server does not store has only our value: "server" cannot blank it.
+        merged[field] = choice === 'server' && field in server ? server[field] : local[field];
       }
       table.update(issue.recordId, { ...merged, version: server.version });
       store.operations.update(operation.id, {
@@ -374,6 +392,37 @@ export class SyncContext implements SyncTableHost {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** The page limit learned for the current backend, kept in the store per origin. */
+  private pageLimit(): { get(): number | undefined; set(limit: number): void } {
+    const store = this.requireStore();
+    const origin = (): string | null => {
+      try {
+        const url = this.backendUrl();
+        return url ? new URL(url).origin : null;
+      } catch {
+        return null;
+      }
+    };
+    const limits = (): Record<string, number> => {
+      const value = store.keyValues.get(PAGE_LIMITS_KEY);
+      return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (Object.fromEntries(
+            Object.entries(value).filter(([, limit]) => typeof limit === 'number'),
+          ) as Record<string, number>)
+        : {};
+    };
+    return {
+      get: () => {
+        const key = origin();
+        return key === null ? undefined : limits()[key];
+      },
+      set: (limit) => {
+        const key = origin();
+        if (key !== null) store.keyValues.set(PAGE_LIMITS_KEY, { ...limits(), [key]: limit });
+      },
+    };
+  }
 
   private handlerFor(tableName: string): PushHandler {
     return this.pushHandler ?? policyHandler(this.getConflictPolicy(tableName), this.shapeOf(tableName));

@@ -5,11 +5,12 @@
  */
 import { systemTables } from './001-system-tables';
 import { operationSent } from './002-operation-sent';
+import { watermarkLastId } from './003-watermark-last-id';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
 
-export const MIGRATIONS: readonly Migration[] = [systemTables, operationSent];
+export const MIGRATIONS: readonly Migration[] = [systemTables, operationSent, watermarkLastId];
 
 // Versions are consecutive from 1 so `user_version` alone says which steps a file has had.
 MIGRATIONS.forEach((migration, index) => {

@@ -152,6 +152,7 @@ describe('watermarks and key values', () => {
       queryId: 'all',
       updatedAt: new Date('2026-11-29T14:41:05.414Z'),
       seenAtWatermark: { r1: 'AAAB', r2: 'AAAC' },
+      lastId: 'r2',
     };
     store.watermarks.set(watermark);
     store.watermarks.set({ ...watermark, queryId: 'mine' });
@@ -159,6 +160,9 @@ describe('watermarks and key values', () => {
     expect(store.watermarks.get('todoitem', 'all')).toEqual(watermark);
     store.watermarks.set({ ...watermark, seenAtWatermark: {} });
     expect(store.watermarks.get('todoitem', 'all')?.seenAtWatermark).toEqual({});
+    store.watermarks.set({ ...watermark, lastId: null });
+    expect(store.watermarks.get('todoitem', 'all')?.lastId).toBeNull();
+    expect(storeErrorOf(() => store.watermarks.set({ ...watermark, lastId: '' })).code).toBe('invalid-value');
     expect(store.watermarks.clearTable('todoitem')).toBe(2);
     expect(store.watermarks.get('todoitem', 'all')).toBeUndefined();
     expect(
