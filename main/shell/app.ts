@@ -13,6 +13,7 @@ import { createIpcDispatcher } from '../ipc/dispatch';
 import { APP_ENTRY_URL, APP_ORIGIN, createTrustedSenderCheck, originOf } from '../ipc/trusted-sender';
 import { registerAppScheme, serveRendererOverAppProtocol } from './app-protocol';
 import { broadcast } from './broadcast';
+import { createConflictNotice } from './conflict-notice';
 import { watchConnectivity } from './connectivity';
 import { registerIpcHandlers } from './ipc';
 import { createAppLog, type AppLog } from './logging';
@@ -149,6 +150,7 @@ export function runApp(options: RunAppOptions): RunningApp {
       entryUrl,
       userDataDir: app.getPath('userData'),
       logger: log ?? console,
+      devTools: !app.isPackaged,
     });
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = null;
@@ -231,9 +233,14 @@ export function runApp(options: RunAppOptions): RunningApp {
     Menu.setApplicationMenu(menu);
 
     let previousPhase: SyncPhase['kind'] = 'idle';
+    const noticeConflict = createConflictNotice({
+      isWindowFocused: () => BrowserWindow.getAllWindows().some((w) => !w.isDestroyed() && w.isFocused()),
+      revealWindow: () => revealWindow(mainWindow),
+    });
     cleanups.push(
       created.onStatusChanged((status) => {
         broadcast('sync:status-changed', status);
+        noticeConflict(status);
         const progress = progressBarValue(status.phase);
         for (const window of BrowserWindow.getAllWindows()) {
           if (!window.isDestroyed()) window.setProgressBar(progress);

@@ -213,25 +213,37 @@ export function App() {
 
   const conflictCount = status?.unresolvedConflicts ?? 0;
   const rejectedCount = status?.rejectedOperations ?? 0;
-  const seenConflicts = useRef(0);
   const dialogRef = useRef(dialog);
   dialogRef.current = dialog;
 
-  // A new conflict opens the dialog by itself (unless another dialog is up): it needs the person.
+  const shownConflict = useRef<string | undefined>(undefined);
+  shownConflict.current = conflicts[0]?.recordId;
+
+  // A conflict found by a background sync never opens the dialog or moves focus: the person may
+  // be typing, and a dialog taking the keyboard would swallow what they type. The banner and the
+  // row's chip say it is there; the dialog opens when the person asks (Review, the chip, the toast).
   useEffect(() => {
-    const grew = conflictCount > seenConflicts.current;
-    seenConflicts.current = conflictCount;
     if (conflictCount === 0) {
       setConflicts([]);
       if (dialogRef.current === 'conflicts') setDialog('none');
       return;
     }
-    if (dialogRef.current === 'conflicts' || (grew && dialogRef.current === 'none')) void openConflicts();
+    // Already open: refresh its list, keeping the conflict on screen first.
+    if (dialogRef.current === 'conflicts') void loadConflicts(shownConflict.current).catch(() => undefined);
   }, [conflictCount]);
 
   useEffect(() => {
     if (dialogRef.current === 'rejected') void loadRejected().catch(() => undefined);
   }, [rejectedCount]);
+
+  // A new conflict or refusal changes rows too (their chip), yet a push that only left an issue
+  // writes no todo and so sends no data-changed event: refetch the rows in view when the counts move.
+  const issueCounts = useRef({ conflicts: conflictCount, rejected: rejectedCount });
+  useEffect(() => {
+    const before = issueCounts.current;
+    issueCounts.current = { conflicts: conflictCount, rejected: rejectedCount };
+    if (before.conflicts !== conflictCount || before.rejected !== rejectedCount) bumpData();
+  }, [conflictCount, rejectedCount, bumpData]);
 
   const resolveConflict = async (issueId: number, resolution: ConflictResolution['resolution']) => {
     await todoSync.resolveConflict({ issueId, resolution });
@@ -272,7 +284,13 @@ export function App() {
     setSyncRequested(true);
     try {
       const result = await todoSync.syncNow();
-      showToast({ tone: result.ok ? 'info' : 'error', text: summarize(result) }, result.ok ? 3500 : 8000);
+      // Conflicts wait for the person; the toast offers them rather than opening the dialog.
+      const review =
+        result.conflicts > 0 ? { action: { label: 'Review', run: () => void openConflicts() } } : {};
+      showToast(
+        { tone: result.ok ? 'info' : 'error', text: summarize(result), ...review },
+        result.ok ? 3500 : 8000,
+      );
     } catch (error) {
       showError('Syncing did not start.', error);
     } finally {
@@ -305,6 +323,7 @@ export function App() {
 
   const counts = deletingItem
     ? {
+        ...data.counts,
         all: Math.max(0, data.counts.all - 1),
         active: Math.max(0, data.counts.active - (deletingItem.complete ? 0 : 1)),
         completed: Math.max(0, data.counts.completed - (deletingItem.complete ? 1 : 0)),

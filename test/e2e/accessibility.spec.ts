@@ -69,7 +69,8 @@ test('dark theme and a narrow window have no serious or critical axe violations'
   const { page } = app;
   await waitForAppReady(page);
   await expect(page.getByTestId('conflict-banner')).toBeVisible();
-  // The conflict from the first test is still waiting, so the dialog opens on its own.
+  // The conflict from the first test is still waiting behind its banner.
+  await page.getByTestId('conflict-banner').getByRole('button', { name: 'Review' }).click();
   const conflict = page.getByRole('dialog', { name: /conflict/i });
   await expect(conflict).toBeVisible();
   await scan(page, 'dark narrow conflict dialog');

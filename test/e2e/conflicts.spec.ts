@@ -29,6 +29,10 @@ async function makeConflict(
   if (toggleHere) await toggleTodo(page, mine);
   await server.update(id, { text: theirs, complete: !toggleHere, notes: 'Changed on the laptop' });
   await page.getByRole('button', { name: 'Sync now' }).click();
+  // The conflict waits for the person: the banner leads to the dialog, which never opens by itself.
+  await expect(page.getByTestId('conflict-banner')).toBeVisible();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.getByTestId('conflict-banner').getByRole('button', { name: 'Review' }).click();
   const dialog = page.getByRole('dialog', { name: /conflict/i });
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(mine);

@@ -53,7 +53,8 @@ test('the main states, light and dark', async ({ browser }) => {
     viewport: { width: 960, height: 720 },
   });
   await waitForAppReady(dark.page);
-  // The waiting conflict opens by itself in a new window; picture the dialog, then the list.
+  // The waiting conflict never opens by itself: the banner leads to it. Picture the dialog, then the list.
+  await dark.page.getByTestId('conflict-banner').getByRole('button', { name: 'Review' }).click();
   await expect(dark.page.getByRole('dialog', { name: /conflict/i })).toBeVisible();
   await shoot(dark.page, 'dark-conflict-dialog');
   await dark.page.keyboard.press('Escape');
@@ -64,6 +65,7 @@ test('the main states, light and dark', async ({ browser }) => {
 
   const narrow = await harness().openApp(browser, { viewport: { width: 400, height: 760 } });
   await waitForAppReady(narrow.page);
+  await narrow.page.getByTestId('conflict-banner').getByRole('button', { name: 'Review' }).click();
   await expect(narrow.page.getByRole('dialog', { name: /conflict/i })).toBeVisible();
   await shoot(narrow.page, 'narrow-conflict-dialog');
   await narrow.page.keyboard.press('Escape');

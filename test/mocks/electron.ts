@@ -172,6 +172,9 @@ export class BrowserWindow extends EventEmitter {
   maximize = vi.fn(() => {
     this.maximized = true;
   });
+  /** Whether the window has the keyboard focus (the person is looking at it). */
+  focused = true;
+  isFocused = vi.fn(() => this.focused && !this.destroyed);
   isMinimized = vi.fn(() => this.minimized);
   isMaximized = vi.fn(() => this.maximized);
   isFullScreen = vi.fn(() => false);
@@ -358,6 +361,25 @@ export const net = {
 
 export const nativeTheme = { shouldUseDarkColors: false, themeSource: 'system' };
 
+/** A system notification: `shown` lists what was shown; `click()` acts as the person clicking it. */
+export class Notification extends EventEmitter {
+  static supported = true;
+  static shown: Notification[] = [];
+  static isSupported = vi.fn(() => Notification.supported);
+
+  constructor(readonly options: { title?: string; body?: string; silent?: boolean } = {}) {
+    super();
+  }
+
+  show = vi.fn(() => {
+    Notification.shown.push(this);
+  });
+
+  click(): void {
+    this.emit('click', {});
+  }
+}
+
 // ---------------------------------------------------------------- reset
 
 /** Forgets every window, handler and call, so each test starts from a fresh Electron. */
@@ -375,4 +397,6 @@ export function resetElectronMock(): void {
   powerMonitor.removeAllListeners();
   net.online = true;
   screen.displays = [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }];
+  Notification.supported = true;
+  Notification.shown = [];
 }

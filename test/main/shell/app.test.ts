@@ -29,6 +29,7 @@ import {
   FakeWebFrameMain,
   ipcMain,
   Menu,
+  Notification,
   powerMonitor,
   protocol,
   resetElectronMock,
@@ -286,6 +287,17 @@ describe('the window', () => {
     expect(window.loadURL).toHaveBeenCalledWith(APP_URL);
   });
 
+  it('has DevTools only in an unpackaged development run', async () => {
+    await start({ packaged: true });
+    expect(mainWindow().options.webPreferences?.devTools).toBe(false);
+    expect(menuItems().some((item) => item.role === 'toggleDevTools')).toBe(false);
+
+    resetElectronMock();
+    app.paths.userData = userDataDir;
+    await start({ packaged: false });
+    expect(mainWindow().options.webPreferences?.devTools).toBe(true);
+  });
+
   it('cannot navigate away or open windows', async () => {
     await start();
     const contents = mainWindow().webContents;
@@ -390,6 +402,29 @@ describe('events and OS signals', () => {
     fake.setOffline(true);
     fake.emitStatus({ ...status({ kind: 'idle' }), connectivity: 'working-offline' });
     expect(item()?.checked).toBe(true);
+  });
+
+  it('a new conflict while the window is not focused raises a system notification that brings it back', async () => {
+    await start();
+    const window = mainWindow();
+    const withConflicts = (count: number) => ({ ...status({ kind: 'idle' }), unresolvedConflicts: count });
+    fake.emitStatus(withConflicts(0));
+    // Looking at the window: the banner says it, no notification.
+    fake.emitStatus(withConflicts(1));
+    expect(Notification.shown).toHaveLength(0);
+
+    window.focused = false;
+    window.minimized = true;
+    fake.emitStatus(withConflicts(1));
+    expect(Notification.shown).toHaveLength(0);
+    fake.emitStatus(withConflicts(2));
+    expect(Notification.shown).toHaveLength(1);
+    expect(Notification.shown[0]?.options.title).toBe('A conflict needs you');
+    // The notification never focuses the window by itself; clicking it does.
+    expect(window.focus).not.toHaveBeenCalled();
+    Notification.shown[0]?.click();
+    expect(window.restore).toHaveBeenCalled();
+    expect(window.focus).toHaveBeenCalled();
   });
 
   it('passes a wake from sleep to the scheduler', async () => {
