@@ -7,7 +7,9 @@
  * or changing a payload fails to compile on every side.
  */
 import { z } from 'zod';
-import type { TodoItem } from './todo-table';
+import { DUE_DATE_PATTERN, DUE_VIEWS } from './due-dates';
+import { fieldChoicesSchemaOf, fieldSchemasOf, userColumnsOf } from './table-zod';
+import { todoTable, type TodoItem } from './todo-table';
 import { CONFLICT_POLICIES, SYNC_INTERVAL_LIMITS } from './sync-types';
 import type { OperationAction, SettingsView, SyncResult, SyncStatus } from './sync-types';
 
@@ -20,40 +22,49 @@ const recordId = z.string().min(1).max(200);
 const todoText = z.string().trim().min(1, 'A todo needs some text').max(MAX_TEXT);
 const todoNotes = z.string().max(MAX_NOTES).nullable();
 
-export const todoFilterSchema = z.enum(['all', 'active', 'completed']);
-export const todoSortColumnSchema = z.enum(['createdAt', 'updatedAt', 'text', 'complete']);
+export const todoFilterSchema = z.enum(['all', 'active', 'completed', ...DUE_VIEWS]);
+export const todoSortColumnSchema = z.enum(['createdAt', 'updatedAt', 'text', 'complete', 'dueDate']);
 
 export const todoQuerySchema = z.strictObject({
   filter: todoFilterSchema,
   search: z.string().max(500).optional(),
   sort: z.strictObject({ by: todoSortColumnSchema, direction: z.enum(['asc', 'desc']) }).optional(),
+  /** Active todos first, then the completed ones, each in the sort order (the Completed section). */
+  completedLast: z.boolean().optional(),
   skip: z.int().min(0).max(10_000_000),
   take: z.int().min(1).max(1000),
 });
 
-export const newTodoSchema = z.strictObject({ text: todoText, notes: todoNotes.optional() });
+/** Every user column of the todo table; only columns that need more than their kind are named. */
+const todoFields = fieldSchemasOf(todoTable, {
+  text: todoText,
+  notes: todoNotes,
+  dueDate: z
+    .string()
+    .regex(DUE_DATE_PATTERN, 'A due date is a day (2026-12-31) or a day and a time (2026-12-31T09:00)')
+    .nullable(),
+});
+
+export const newTodoSchema = z
+  .strictObject(todoFields)
+  .partial()
+  .required({ text: true });
 
 export const todoChangesSchema = z
-  .strictObject({ text: todoText.optional(), complete: z.boolean().optional(), notes: todoNotes.optional() })
-  .refine((c) => Object.keys(c).length > 0, 'Nothing to change');
+  .strictObject(todoFields)
+  .partial()
+  .refine((c) => Object.values(c).some((value) => value !== undefined), 'Nothing to change');
 
 export const todoUpdateSchema = z.strictObject({ id: recordId, changes: todoChangesSchema });
 export const todoIdSchema = z.strictObject({ id: recordId });
 
-export const conflictFieldSchema = z.enum(['text', 'complete', 'notes']);
+export const conflictFieldSchema = z.enum(userColumnsOf(todoTable) as [TodoField, ...TodoField[]]);
 export const conflictResolutionSchema = z.strictObject({
   issueId: z.int().min(1),
   resolution: z.discriminatedUnion('choice', [
     z.strictObject({ choice: z.literal('mine') }),
     z.strictObject({ choice: z.literal('server') }),
-    z.strictObject({
-      choice: z.literal('fields'),
-      fields: z.strictObject({
-        text: z.enum(['mine', 'server']),
-        complete: z.enum(['mine', 'server']),
-        notes: z.enum(['mine', 'server']),
-      }),
-    }),
+    z.strictObject({ choice: z.literal('fields'), fields: fieldChoicesSchemaOf(todoTable) }),
   ]),
 });
 
@@ -91,6 +102,23 @@ export const settingsPatchSchema = z
   .partial();
 
 export const resetLocalDataSchema = z.strictObject({ discardUnsyncedChanges: z.boolean() });
+
+/** App Service Authentication's providers, by the name its URLs use; any other name is a custom provider. */
+export const SIGN_IN_PROVIDERS = [
+  { id: 'aad', label: 'Microsoft Entra ID' },
+  { id: 'microsoftaccount', label: 'Microsoft account' },
+  { id: 'google', label: 'Google' },
+  { id: 'facebook', label: 'Facebook' },
+  { id: 'twitter', label: 'X' },
+  { id: 'apple', label: 'Apple' },
+] as const;
+export const signInProviderSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'A provider name has letters, digits, - and _ only');
+/** No provider: renew the session, or sign in again with the provider used last time. */
+export const signInSchema = z.strictObject({ provider: signInProviderSchema.optional() });
+export const signOutSchema = z.strictObject({ confirmUnsyncedChanges: z.boolean() });
+export const basicTextStorageSchema = z.strictObject({ allow: z.boolean() });
 
 /** The most todos one bulk call may touch: a select-all of the 10,000-todo list fits in one. */
 export const MAX_BULK_TODOS = 10_000;
@@ -132,6 +160,8 @@ export type TodoQuery = z.infer<typeof todoQuerySchema>;
 export type NewTodo = z.infer<typeof newTodoSchema>;
 export type TodoChanges = z.infer<typeof todoChangesSchema>;
 export type TodoUpdate = z.infer<typeof todoUpdateSchema>;
+/** A user column of the todo table. */
+export type TodoField = keyof typeof todoTable.columns & string;
 export type ConflictField = z.infer<typeof conflictFieldSchema>;
 export type ConflictResolution = z.infer<typeof conflictResolutionSchema>;
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
@@ -148,6 +178,10 @@ export interface TodoCounts {
   all: number;
   active: number;
   completed: number;
+  /** Not done and due today / from tomorrow on / before now (see common/due-dates.ts). */
+  today: number;
+  upcoming: number;
+  overdue: number;
 }
 
 export interface TodoPage {
@@ -156,6 +190,12 @@ export interface TodoPage {
   total: number;
   counts: TodoCounts;
 }
+
+/**
+ * Who changed a field since the version both sides started from: "same" when both sides hold
+ * the same value; "local-only" when the server does not store the field at all.
+ */
+export type FieldChange = 'same' | 'mine' | 'server' | 'both' | 'local-only';
 
 /** A push conflict or a rejected operation, kept until the person decides. */
 export interface SyncIssue {
@@ -171,6 +211,8 @@ export interface SyncIssue {
   serverRecord: TodoItem | null;
   /** The record as it was before the first local edit: the base of a three-way merge. */
   baseRecord: TodoItem | null;
+  /** Who changed each field since the base, as main's three-way analysis sees it. */
+  fieldChanges: Record<TodoField, FieldChange>;
   /** ISO time. */
   createdAt: string;
 }
@@ -180,6 +222,26 @@ export interface UnsyncedExport {
   /** Pretty-printed JSON of every pending operation with its record. */
   json: string;
   operationCount: number;
+}
+
+/** Who is signed in, for Settings, the Account menu and the banner. The token never leaves main. */
+export interface AccountView {
+  /** A session for the backend in effect exists (it may have ended: see connectivity). */
+  signedIn: boolean;
+  /** As the server names the person; null for a raw token pasted in Settings. */
+  userId: string | null;
+  /** The origin the session belongs to. */
+  origin: string | null;
+  /** From the token, for display only. */
+  expiresAt: string | null;
+  /** The provider used last, offered by "Sign in again". */
+  lastProvider: string | null;
+  /** Whether a sign-in window can be opened here (a backend is set and the shell has one). */
+  canSignIn: boolean;
+  /** encrypted: by the OS keychain; basic-text: with a fixed key (accepted by the person); session-only: until quit. */
+  tokenStorage: 'encrypted' | 'basic-text' | 'session-only';
+  /** Only basic_text encryption exists here (some Linux desktops): Settings offers the opt-in. */
+  onlyBasicTextEncryption: boolean;
 }
 
 export interface DataChanged {
@@ -239,6 +301,10 @@ export const ipcChannels = {
   'settings:test-connection': { request: connectionTestSchema, reply: reply<ConnectionTestResult>() },
   'data:export-unsynced': { request: noPayload, reply: reply<UnsyncedExport>() },
   'data:reset': { request: resetLocalDataSchema, reply: reply<null>() },
+  'account:get': { request: noPayload, reply: reply<AccountView>() },
+  'account:sign-in': { request: signInSchema, reply: reply<AccountView>() },
+  'account:sign-out': { request: signOutSchema, reply: reply<AccountView>() },
+  'account:basic-text-storage': { request: basicTextStorageSchema, reply: reply<AccountView>() },
 } as const;
 
 export type IpcChannel = keyof typeof ipcChannels;
@@ -307,6 +373,10 @@ export const apiMethods = {
   testConnection: 'settings:test-connection',
   exportUnsynced: 'data:export-unsynced',
   resetLocalData: 'data:reset',
+  getAccount: 'account:get',
+  signIn: 'account:sign-in',
+  signOut: 'account:sign-out',
+  setBasicTextStorage: 'account:basic-text-storage',
 } as const satisfies Record<string, IpcChannel>;
 
 export const apiEvents = {

@@ -19,6 +19,8 @@ export interface ColumnSpec<K extends ColumnKind = ColumnKind, N extends boolean
   readonly defaultValue?: ValueOfKind<K> | null;
   /** Compare case-insensitively in where/orderBy (what a person expects of text they typed). */
   readonly caseInsensitive?: boolean;
+  /** What the UI calls the field (the conflict dialog's rows); the column name when absent. */
+  readonly label?: string;
 }
 
 export type ValueOfKind<K extends ColumnKind> = K extends 'string'
@@ -70,21 +72,32 @@ export type RecordOf<D extends TableDeclaration> = SystemColumns & ColumnsOf<D>;
 
 export function column<K extends ColumnKind>(
   kind: K,
-  options: { defaultValue: ValueOfKind<K>; caseInsensitive?: boolean },
+  options: { defaultValue: ValueOfKind<K>; caseInsensitive?: boolean; label?: string },
 ): ColumnSpec<K, false>;
 export function column<K extends ColumnKind>(
   kind: K,
-  options: { nullable: true; defaultValue?: ValueOfKind<K> | null; caseInsensitive?: boolean },
+  options: {
+    nullable: true;
+    defaultValue?: ValueOfKind<K> | null;
+    caseInsensitive?: boolean;
+    label?: string;
+  },
 ): ColumnSpec<K, true>;
 export function column<K extends ColumnKind>(
   kind: K,
-  options: { nullable?: boolean; defaultValue?: ValueOfKind<K> | null; caseInsensitive?: boolean },
+  options: {
+    nullable?: boolean;
+    defaultValue?: ValueOfKind<K> | null;
+    caseInsensitive?: boolean;
+    label?: string;
+  },
 ): ColumnSpec<K> {
   return {
     kind,
     nullable: options.nullable ?? false,
     defaultValue: options.defaultValue,
     caseInsensitive: options.caseInsensitive,
+    ...(options.label === undefined ? {} : { label: options.label }),
   };
 }
 

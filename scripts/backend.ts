@@ -2,7 +2,7 @@
  * The embedded local backend: the real azure-mobile-apps server on a SQLite file.
  *
  *   npm run backend [-- --port 3000] [--data-dir .data/backend] [--reject-text "#reject"]
- *                   [--fixed-schema] [--drop-unknown-columns]
+ *                   [--fixed-schema] [--drop-unknown-columns] [--max-top 1000] [--body-limit 1mb]
  *
  * Prints exactly one line, `Backend listening on http://127.0.0.1:<port>`, once it accepts
  * requests (with `--auth`, a second line `Sign-in: http://127.0.0.1:<port>/.auth/login/<provider>`).
@@ -14,6 +14,11 @@
  * created before due dates existed, it refuses unknown columns (500). `--drop-unknown-columns`
  * (with it) behaves like a .NET backend instead: unknown properties are silently dropped and
  * the reply lacks them. Tests use both to check that such fields stay local and are never lost.
+ *
+ * `--max-top` is the most rows one request may ask for (a larger $top gets 400 "You cannot
+ * request more than N records", as a backend configured lower answers); `--body-limit` the
+ * largest record body accepted (azure-mobile-apps' own default is 100kb, which tests use to
+ * see what a default backend refuses).
  *
  * `--auth` requires sign-in, as a backend behind App Service Authentication does: the todo
  * table answers 401 without a valid X-ZUMO-AUTH token and keeps rows per user (`perUser`).
@@ -31,6 +36,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import { gzipReplies, indexForPaging } from './backend-tuning';
 // azure-mobile-apps ships no types; this script only uses the documented entry points.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const azureMobileApps = require('azure-mobile-apps') as AzureMobileAppsModule;
@@ -59,6 +65,11 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: path.join(process.cwd(), '.data', 'backend') },
     'reject-text': { type: 'string' },
     'page-size': { type: 'string', default: '50' },
+    // The largest $top a request may ask (the server's default is 1000; some backends set less).
+    'max-top': { type: 'string', default: '1000' },
+    // The largest JSON body the todo table accepts. azure-mobile-apps' own default is 100kb; the
+    // app never sends more than a default backend takes (see common/), so this one takes more.
+    'body-limit': { type: 'string', default: '1mb' },
     auth: { type: 'boolean', default: false },
     'auth-minutes': { type: 'string', default: '1440' },
     'fixed-schema': { type: 'boolean', default: false },
@@ -76,6 +87,8 @@ mkdirSync(dataDir, { recursive: true });
 const rejectText = values['reject-text'];
 
 const app = express();
+// Replies compressed as App Service does with compression on: a page of 1,000 todos is ~7x smaller.
+app.use(gzipReplies());
 
 /** The signing secret, created once per data folder and readable by its owner only. */
 function authSecret(folder: string): string {
@@ -118,10 +131,29 @@ if (values.auth) {
     next();
   });
 }
+const maxTop = Number(values['max-top']);
+if (!Number.isInteger(maxTop) || maxTop < 1) {
+  console.error(`Invalid --max-top ${values['max-top']}`);
+  process.exit(2);
+}
+// azure-mobile-apps parses a body only when none was parsed yet: parsing it first sets the limit.
+// A body over it is answered 400 "request entity too large", as the server does by default.
+app.use(
+  '/tables',
+  express.json({ limit: values['body-limit'] }),
+  (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if ((error as { type?: string } | undefined)?.type === 'entity.too.large') {
+      res.status(400).json({ error: 'request entity too large' });
+      return;
+    }
+    next(error);
+  },
+);
 const mobile = azureMobileApps({
   homePage: false,
   swagger: false,
   pageSize: Number(values['page-size']),
+  maxTop,
   logging: { level: 'error' },
   data: { provider: 'sqlite', filename: path.join(dataDir, 'todo-backend.sqlite') },
   ...authConfig,
@@ -198,7 +230,13 @@ if (launcherPid > 1) {
   }, 500).unref();
 }
 
-mobile.tables.initialize().then(
+/** The server's tables, then the index its page queries need (on the same file). */
+async function prepareDatabase(): Promise<void> {
+  await mobile.tables.initialize();
+  await indexForPaging(path.join(dataDir, 'todo-backend.sqlite'), 'todoitem');
+}
+
+prepareDatabase().then(
   () => {
     const listening = app.listen(port, '127.0.0.1', () => {
       const { port: actual } = listening.address() as AddressInfo;

@@ -8,8 +8,9 @@
  * transaction; the scheduler then pushes them shortly after, and the engine announces the
  * changed data to every window.
  */
-import type { IpcHandlers, SyncIssue, TodoChanges } from '../../common/ipc-contract';
+import type { AccountView, IpcHandlers, SyncIssue, TodoChanges } from '../../common/ipc-contract';
 import type { SyncStatus } from '../../common/sync-types';
+import { userColumnsOf } from '../../common/table-zod';
 import { todoTable, type TodoItem } from '../../common/todo-table';
 import type { Store } from '../store/types';
 import type { ConflictResolution, SyncContext, SyncIssueDetails, SyncTable } from '../sync';
@@ -31,6 +32,18 @@ export interface HandlerServices {
   settings: SettingsService;
   getStatus(): SyncStatus;
   now?: () => Date;
+  /** Signing in and out (main/services/app-services.ts); without it the account channels refuse. */
+  account?: AccountService;
+}
+
+/** What the account channels do; the app's services implement it over the accounts' engines. */
+export interface AccountService {
+  view(): AccountView;
+  /** Renews the session or opens the sign-in window; rejects with SignInError when cancelled. */
+  signIn(provider: string | undefined): Promise<AccountView>;
+  /** Refuses with AppError('refused') while unsynced changes exist, unless confirmed. */
+  signOut(confirmUnsyncedChanges: boolean): Promise<AccountView>;
+  allowBasicTextStorage(allow: boolean): AccountView;
 }
 
 const GONE_MESSAGE = 'This todo no longer exists. It may have been deleted, here or on another device.';
@@ -43,6 +56,11 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
     const existing = store.table(todoTable).lookup(id);
     if (!existing) throw new AppError('not-found', GONE_MESSAGE);
     return existing;
+  };
+
+  const requireAccount = (): AccountService => {
+    if (!services.account) throw new AppError('refused', 'Signing in is not available here.');
+    return services.account;
   };
 
   const requireIssue = (issueId: number, kind: SyncIssue['kind']): SyncIssueDetails => {
@@ -59,10 +77,10 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
   };
 
   return {
-    'todos:query': async (request) => queryTodoPage(store, request),
+    'todos:query': async (request) => queryTodoPage(store, request, now()),
 
-    'todos:add': async ({ text, notes }) => {
-      const item = await todos.insert(notes === undefined ? { text } : { text, notes });
+    'todos:add': async (request) => {
+      const item = await todos.insert(definedChanges(request));
       scheduler.notifyLocalEdit();
       return item;
     },
@@ -144,14 +162,19 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
       scheduler.requestFullSync();
       return null;
     },
+
+    'account:get': async () => requireAccount().view(),
+    'account:sign-in': ({ provider }) => requireAccount().signIn(provider),
+    'account:sign-out': ({ confirmUnsyncedChanges }) => requireAccount().signOut(confirmUnsyncedChanges),
+    'account:basic-text-storage': async ({ allow }) => requireAccount().allowBasicTextStorage(allow),
   };
 }
 
 /** zod leaves absent optional keys out, but an explicit undefined must not reach the store. */
 function definedChanges(changes: TodoChanges): Partial<TodoItem> {
-  const defined: Partial<TodoItem> = {};
-  if (changes.text !== undefined) defined.text = changes.text;
-  if (changes.complete !== undefined) defined.complete = changes.complete;
-  if (changes.notes !== undefined) defined.notes = changes.notes;
-  return defined;
+  const defined: Record<string, unknown> = {};
+  for (const field of userColumnsOf(todoTable)) {
+    if (changes[field] !== undefined) defined[field] = changes[field];
+  }
+  return defined as Partial<TodoItem>;
 }

@@ -36,3 +36,5 @@ export {
 } from './errors';
 export { whereToODataFilter } from './odata';
 export type { LocalRecord, ServerRecord } from './records';
+export { parseDate } from './records';
+export { analyzeFields, type FieldChange } from './merge';

@@ -3,8 +3,10 @@
  * choice goes to the engine, which queues the result and the next sync settles it.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { ConflictField, ConflictResolution, SyncIssue } from '../../common/ipc-contract';
-import type { TodoItem } from '../../common/todo-table';
+import { describeDueDate } from '../../common/due-dates';
+import type { ConflictField, ConflictResolution, FieldChange, SyncIssue } from '../../common/ipc-contract';
+import { userColumnsOf } from '../../common/table-zod';
+import { todoTable, type TodoItem } from '../../common/todo-table';
 import { describeError } from '../api';
 import { relativeTime } from '../format';
 import { Modal } from './Modal';
@@ -12,29 +14,20 @@ import { Modal } from './Modal';
 type Side = 'mine' | 'server';
 type FieldChoices = Record<ConflictField, Side>;
 
-const FIELDS: { field: ConflictField; label: string }[] = [
-  { field: 'text', label: 'Text' },
-  { field: 'complete', label: 'Status' },
-  { field: 'notes', label: 'Notes' },
-];
+/** Every field of the table, in declaration order, named as the declaration labels it. */
+const FIELDS: { field: ConflictField; label: string }[] = userColumnsOf(todoTable).map((field) => ({
+  field,
+  label: todoTable.columns[field].label ?? field,
+}));
 
-function sameValue(a: TodoItem | null, b: TodoItem | null, field: ConflictField): boolean {
-  if (!a || !b) return false;
-  return (a[field] ?? null) === (b[field] ?? null);
+/** Who changed a field: main's three-way analysis (main/sync/merge.ts), carried by the issue. */
+function fieldChange(issue: SyncIssue, field: ConflictField): FieldChange {
+  return issue.fieldChanges[field];
 }
 
-/** Who changed a field since the version both sides started from (the base of a three-way merge). */
-type FieldChange = 'same' | 'mine' | 'server' | 'both';
-
-function fieldChange(issue: SyncIssue, field: ConflictField): FieldChange {
-  const { clientRecord: mine, serverRecord: server, baseRecord: base } = issue;
-  if (sameValue(mine, server, field)) return 'same';
-  if (!base || !mine || !server) return 'both';
-  const mineChanged = !sameValue(mine, base, field);
-  const serverChanged = !sameValue(server, base, field);
-  if (mineChanged && !serverChanged) return 'mine';
-  if (serverChanged && !mineChanged) return 'server';
-  return 'both';
+/** Fields the person can choose between: different on the two sides, and stored on both. */
+function differs(change: FieldChange): boolean {
+  return change !== 'same' && change !== 'local-only';
 }
 
 const CHANGE_NOTES: Record<FieldChange, string> = {
@@ -42,15 +35,22 @@ const CHANGE_NOTES: Record<FieldChange, string> = {
   mine: 'Changed here',
   server: 'Changed on the server',
   both: 'Changed on both',
+  'local-only': 'Kept on this computer',
 };
 
 function FieldValue({ record, field }: { record: TodoItem | null; field: ConflictField }) {
   if (!record) return <span class="muted">Deleted</span>;
-  if (field === 'complete') return <span>{record.complete ? 'Done' : 'Not done'}</span>;
-  const value = record[field];
-  if (value === null || value === '')
-    return <span class="muted">{field === 'notes' ? 'No notes' : 'Empty'}</span>;
-  return <span class="conflict-text">{value}</span>;
+  const value: unknown = record[field];
+  if (typeof value === 'boolean') return <span>{value ? 'Done' : 'Not done'}</span>;
+  if (value === null || value === undefined || value === '')
+    return <span class="muted">{field === 'notes' ? 'No notes' : 'None'}</span>;
+  const shown =
+    value instanceof Date
+      ? value.toLocaleString()
+      : field === 'dueDate' && typeof value === 'string'
+        ? describeDueDate(value, new Date())
+        : String(value);
+  return <span class="conflict-text">{shown}</span>;
 }
 
 function whenChanged(record: TodoItem | null): string | null {
@@ -66,7 +66,7 @@ function defaultChoices(issue: SyncIssue): FieldChoices {
     const change = fieldChange(issue, field);
     return change === 'server' || change === 'same' ? 'server' : 'mine';
   };
-  return { text: choose('text'), complete: choose('complete'), notes: choose('notes') };
+  return Object.fromEntries(FIELDS.map(({ field }) => [field, choose(field)])) as FieldChoices;
 }
 
 interface ConflictDialogProps {
@@ -92,7 +92,7 @@ export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialog
   const server = issue.serverRecord;
   const bothExist = mine !== null && server !== null;
   const name = mine?.text ?? server?.text ?? 'This todo';
-  const differing = FIELDS.filter(({ field }) => !sameValue(mine, server, field));
+  const differing = FIELDS.filter(({ field }) => differs(fieldChange(issue, field)));
 
   const resolve = async (resolution: ConflictResolution['resolution']) => {
     setBusy(true);
@@ -183,7 +183,7 @@ export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialog
         <tbody>
           {FIELDS.map(({ field, label }) => {
             const change = fieldChange(issue, field);
-            const same = change === 'same';
+            const same = !differs(change);
             const groupName = `conflict-${issue.id}-${field}`;
             return (
               <tr key={field} class={same ? 'is-same' : 'is-different'} data-field={field}>

@@ -41,7 +41,7 @@ interface PageSet {
   counts: TodoCounts;
 }
 
-const NO_COUNTS: TodoCounts = { all: 0, active: 0, completed: 0 };
+const NO_COUNTS: TodoCounts = { all: 0, active: 0, completed: 0, today: 0, upcoming: 0, overdue: 0 };
 
 function pagesCovering(first: number, last: number): number[] {
   const pages: number[] = [];
@@ -61,6 +61,8 @@ function fetchPage(query: TodoWindowQuery, page: number): Promise<TodoPage> {
     filter: query.filter,
     ...(search ? { search } : {}),
     sort: SORT,
+    // All shows the Completed section after the active todos (see useCompletedSection).
+    ...(query.filter === 'all' ? { completedLast: true } : {}),
     skip: page * PAGE_SIZE,
     take: PAGE_SIZE,
   });

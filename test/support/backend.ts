@@ -24,6 +24,10 @@ export interface TestBackendOptions {
   rejectText?: string;
   /** The server's default page size when a request has no $top. */
   pageSize?: number;
+  /** `--max-top`: the most rows one request may ask for. */
+  maxTop?: number;
+  /** `--body-limit`: the largest body accepted, e.g. '100kb' (azure-mobile-apps' default). */
+  bodyLimit?: string;
   /** Only the seed's columns (text, complete); unknown columns are refused (500). */
   fixedSchema?: boolean;
   /** With fixedSchema: drop unknown properties silently instead, as a .NET backend does. */
@@ -45,6 +49,8 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
   const args = ['--import', 'tsx', backendScript, '--port', '0', '--data-dir', dataDir];
   if (options.rejectText) args.push('--reject-text', options.rejectText);
   if (options.pageSize) args.push('--page-size', String(options.pageSize));
+  if (options.maxTop) args.push('--max-top', String(options.maxTop));
+  if (options.bodyLimit) args.push('--body-limit', options.bodyLimit);
   if (options.auth) args.push('--auth');
   if (options.authMinutes !== undefined) args.push('--auth-minutes', String(options.authMinutes));
   if (options.fixedSchema) args.push('--fixed-schema');

@@ -148,7 +148,7 @@ describe('todos', () => {
 
     let page = await call('todos:query', allTodos);
     expect(page.total).toBe(3);
-    expect(page.counts).toEqual({ all: 3, active: 2, completed: 1 });
+    expect(page.counts).toEqual({ all: 3, active: 2, completed: 1, today: 0, upcoming: 0, overdue: 0 });
     expect(page.items.every((item) => item.pending && item.issue === null)).toBe(true);
 
     page = await call('todos:query', { filter: 'active', skip: 0, take: 10 });
@@ -160,7 +160,7 @@ describe('todos', () => {
     // Case-insensitive, in text and in notes; counts follow the search.
     page = await call('todos:query', { ...allTodos, search: 'milk' });
     expect(page.items.map((item) => item.id).sort()).toEqual([milk.id, bread.id].sort());
-    expect(page.counts).toEqual({ all: 2, active: 1, completed: 1 });
+    expect(page.counts).toEqual({ all: 2, active: 1, completed: 1, today: 0, upcoming: 0, overdue: 0 });
     page = await call('todos:query', { filter: 'active', search: 'MILK', skip: 0, take: 10 });
     expect(page.items.map((item) => item.id)).toEqual([milk.id]);
     page = await call('todos:query', { ...allTodos, search: '5PM' });
@@ -313,7 +313,10 @@ describe('conflicts', () => {
     );
     await call('conflicts:resolve', {
       issueId: conflict.id,
-      resolution: { choice: 'fields', fields: { text: 'server', complete: 'mine', notes: 'server' } },
+      resolution: {
+        choice: 'fields',
+        fields: { text: 'server', complete: 'mine', notes: 'server', dueDate: 'mine', reminderAt: 'mine' },
+      },
     });
     await call('sync:now');
     expect(await serverRead(todo.id)).toMatchObject({
