@@ -7,10 +7,19 @@ import { BrowserWindow, screen, type WebPreferences } from 'electron';
 import type { Logger } from '../services/logger';
 import { loadWindowState, MIN_WINDOW_SIZE, saveWindowState } from './window-state';
 
-/** Every security-relevant option spelled out, so a default changing upstream cannot loosen one. */
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+/**
+ * Every security-relevant option spelled out, so a default changing upstream cannot loosen one.
+ * `enableBlinkFeatures` is deliberately absent: it would switch on experimental web platform
+ * features the CSP and sandbox were not reviewed against. DevTools stay closed unless asked for
+ * (a development run): in a packaged app they would let anyone at the keyboard call the bridge.
+ */
+export function secureWebPreferences(
+  preloadPath: string,
+  options: { devTools?: boolean } = {},
+): WebPreferences {
   return {
     preload: preloadPath,
+    devTools: options.devTools ?? false,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -35,6 +44,8 @@ export interface MainWindowOptions {
   userDataDir: string;
   logger: Pick<Logger, 'warn' | 'error'>;
   icon?: string;
+  /** Only an unpackaged development run may open DevTools; closed when absent. */
+  devTools?: boolean;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -53,7 +64,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     // Shown once the first paint is ready, so the window does not flash white.
     show: false,
     ...(options.icon ? { icon: options.icon } : {}),
-    webPreferences: secureWebPreferences(options.preloadPath),
+    webPreferences: secureWebPreferences(options.preloadPath, { devTools: options.devTools ?? false }),
   });
 
   window.once('ready-to-show', () => {

@@ -14,7 +14,8 @@ vi.mock('electron', () => import('../../mocks/electron'));
 
 const EXPECTED_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; frame-src 'none'; " +
+  "require-trusted-types-for 'script'; trusted-types 'none'";
 
 let sandbox: string;
 let rendererRoot: string;

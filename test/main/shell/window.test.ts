@@ -49,6 +49,27 @@ describe('the main window', () => {
     expect(secureWebPreferences('/x.js')[flag]).toBe(expected);
   });
 
+  it('does not set enableBlinkFeatures (no experimental Blink features beside the reviewed ones)', () => {
+    const window = openWindow();
+    expect(window.options.webPreferences).not.toHaveProperty('enableBlinkFeatures');
+    expect(secureWebPreferences('/x.js')).not.toHaveProperty('enableBlinkFeatures');
+    expect(secureWebPreferences('/x.js', { devTools: true })).not.toHaveProperty('enableBlinkFeatures');
+  });
+
+  it('keeps DevTools closed unless the caller allows them (a development run)', () => {
+    expect(openWindow().options.webPreferences?.devTools).toBe(false);
+    expect(secureWebPreferences('/x.js').devTools).toBe(false);
+    createMainWindow({
+      title: 'Todo Sync',
+      preloadPath: '/app/out/preload/index.js',
+      entryUrl: 'app://todo-sync/index.html',
+      userDataDir,
+      logger: silent,
+      devTools: true,
+    });
+    expect(BrowserWindow.instances.at(-1)?.options.webPreferences?.devTools).toBe(true);
+  });
+
   it('loads the preload from the build output and nothing else through webPreferences', () => {
     const window = openWindow();
     expect(window.options.webPreferences?.preload).toBe('/app/out/preload/index.js');
