@@ -5,8 +5,11 @@
 //   - the renderer talks to main only through window.todoSync: no main/ or preload/ imports,
 //     no Node builtins;
 //   - common/ is shared by both sides, so it imports neither side nor Node;
-//   - a sandboxed preload can only require 'electron': no Node builtins, no main/ code.
+//   - a sandboxed preload can only require 'electron': no Node builtins, no main/ code;
+//   - inside main/, the layers store ← sync ← services ← ipc ← shell: a file imports its own
+//     layer and the ones below it, never one above (see MAIN_LAYERS).
 import { builtinModules } from 'node:module';
+import path from 'node:path';
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -44,6 +47,65 @@ function restrictImports({ paths = [], patterns = [], allowTypeImports = false }
     ],
   };
 }
+
+// ------------------------------------------------------------------ main/'s layer order
+
+/**
+ * main/'s layers, lowest first. main/errors.ts (what every layer's errors share) sits below
+ * them all; main/index.ts starts the shell and belongs to it.
+ */
+const MAIN_LAYERS = ['errors', 'store', 'sync', 'services', 'ipc', 'shell'];
+const MAIN_DIR = path.join(import.meta.dirname, 'main');
+
+/** The layer of a file (absolute path, extension optional), or null outside main/'s layers. */
+function mainLayerOf(file) {
+  const relative = path.relative(MAIN_DIR, file).replace(/\.(ts|tsx|mts|cts|js|mjs|cjs)$/, '');
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return null;
+  // `main` itself (an import of '..' from a layer folder) is main/index.ts.
+  if (relative === '' || relative === 'index') return 'shell';
+  const [first] = relative.split(path.sep);
+  return MAIN_LAYERS.includes(first) ? first : null;
+}
+
+/**
+ * Like VS Code's code-layering rule: resolves every relative import (static, re-export,
+ * dynamic, require, `import x = require`) against the importing file, so `..` and deep paths
+ * cannot slip past, and reports one that reaches a higher layer. Type-only imports count too:
+ * a lower layer that needs a higher layer's types is depending on it.
+ */
+const layerOrderRule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Inside main/, a layer imports only its own and lower layers.' },
+    messages: {
+      upward:
+        "main/{{from}} may not import main/{{to}} ('{{source}}'): the layers are " +
+        'store ← sync ← services ← ipc ← shell. Pass what you need down, or move the code.',
+    },
+    schema: [],
+  },
+  create(context) {
+    const from = mainLayerOf(context.filename);
+    if (from === null) return {};
+    const check = (node) => {
+      if (node?.type !== 'Literal' || typeof node.value !== 'string' || !node.value.startsWith('.')) return;
+      const to = mainLayerOf(path.resolve(path.dirname(context.filename), node.value));
+      if (to !== null && MAIN_LAYERS.indexOf(to) > MAIN_LAYERS.indexOf(from)) {
+        context.report({ node, messageId: 'upward', data: { from, to, source: node.value } });
+      }
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+      TSExternalModuleReference: (node) => check(node.expression),
+      CallExpression: (node) => {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require') check(node.arguments[0]);
+      },
+    };
+  },
+};
 
 export default defineConfig(
   globalIgnores([
@@ -93,10 +155,24 @@ export default defineConfig(
 
   // --------------------------------------------------------------- architecture boundaries
 
+  {
+    files: ['main/**/*.ts'],
+    plugins: { local: { rules: { 'layer-order': layerOrderRule } } },
+    rules: { 'local/layer-order': 'error' },
+  },
+
   // Everything in TypeScript, unless a later block says otherwise: no Electron.
   {
     files: TS_FILES,
     rules: restrictImports({ paths: [electronImport], patterns: [electronSubpath] }),
+  },
+  // main/ below the shell: no Electron, and no UI or bridge code either.
+  {
+    files: ['main/**'],
+    rules: restrictImports({
+      paths: [electronImport],
+      patterns: [electronSubpath, noRendererCode, noPreloadCode],
+    }),
   },
   // The shell and the bridge are where Electron lives.
   {

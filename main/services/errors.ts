@@ -3,24 +3,24 @@
  * person can act on. The dispatcher turns them into an IpcResult error payload; any other
  * thrown value is an internal error.
  */
-import type { IpcErrorCode, IpcErrorPayload } from '../../common/ipc-contract';
+import type { IpcErrorCode } from '../../common/ipc-contract';
+import { UserFacingError } from '../errors';
 
-export class AppError extends Error {
+export class AppError extends UserFacingError {
   override readonly name = 'AppError';
 
   constructor(
     readonly code: IpcErrorCode,
     message: string,
-    readonly issues?: string[],
+    override readonly issues?: string[],
     options?: { cause?: unknown },
   ) {
     super(message, options);
   }
 
-  toPayload(): IpcErrorPayload {
-    return this.issues
-      ? { code: this.code, message: this.message, issues: this.issues }
-      : { code: this.code, message: this.message };
+  /** A service chooses the contract's code itself. */
+  override get ipcCode(): IpcErrorCode {
+    return this.code;
   }
 }
 

@@ -1,10 +1,20 @@
+import type { IpcErrorCode } from '../../common/ipc-contract';
+import { UserFacingError } from '../errors';
 import type { StoreErrorCode } from './types';
+
+/** How the store's error codes read to the renderer; the rest are 'store'. */
+const STORE_CODE_TO_IPC: Partial<Record<StoreErrorCode, IpcErrorCode>> = {
+  'not-found': 'not-found',
+  constraint: 'refused',
+  'invalid-value': 'invalid-request',
+  'invalid-query': 'invalid-request',
+};
 
 /**
  * The only error type the store throws for its own reasons. `message` is written for a
  * person (the UI may show it as is); `code` is for callers that react programmatically.
  */
-export class StoreError extends Error {
+export class StoreError extends UserFacingError {
   override readonly name = 'StoreError';
 
   constructor(
@@ -13,6 +23,10 @@ export class StoreError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  override get ipcCode(): IpcErrorCode {
+    return STORE_CODE_TO_IPC[this.code] ?? 'store';
   }
 }
 

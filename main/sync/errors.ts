@@ -2,16 +2,23 @@
  * Typed errors of the sync engine. Each carries a `code` from the shared vocabulary so the
  * orchestration layer can show the person a message without parsing text.
  */
+import type { IpcErrorCode } from '../../common/ipc-contract';
 import type { OperationAction, SyncErrorCode } from '../../common/sync-types';
+import { UserFacingError } from '../errors';
 import type { ServerRecord } from './records';
 
-export class SyncError extends Error {
+export class SyncError extends UserFacingError {
   readonly code: SyncErrorCode;
 
   constructor(code: SyncErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
+  }
+
+  /** The renderer tells sync failures apart by their message, not by code. */
+  override get ipcCode(): IpcErrorCode {
+    return 'sync';
   }
 }
 
