@@ -7,6 +7,7 @@ import path from 'node:path';
 import { BrowserWindow } from 'electron';
 import { createAppServices } from './services/app-services';
 import { LOCAL_ONLY_MESSAGE, startEmbeddedBackend } from './services/backend-process';
+import { honouredEnvironment } from './services/developer-switches';
 import { runApp } from './shell/app';
 import { startAutoUpdates } from './shell/auto-update';
 
@@ -16,7 +17,9 @@ runApp({
   // The status line already says "local only"; a dialog at every start would only nag.
   quietNotices: [LOCAL_ONLY_MESSAGE],
 
-  createServices: async ({ userDataDir, appPath, isPackaged, logger, isOnline, env }) => {
+  createServices: async ({ userDataDir, appPath, isPackaged, logger, isOnline, env: launchEnv }) => {
+    // An installed app ignores the development switches (another SQLite driver, another backend).
+    const env = honouredEnvironment(launchEnv, { packaged: isPackaged, logger });
     const services = await createAppServices({
       userDataPath: userDataDir,
       env,

@@ -4,6 +4,7 @@
  * The feed, first match wins:
  *   1. `feedUrl` passed by the caller (a setting);
  *   2. TODO_SYNC_UPDATE_URL in the environment ("off" disables updates, even a bundled feed);
+ *      a packaged app honours only "off" (see honouredEnvFeed);
  *   3. app-update.yml in the app's resources, which electron-builder writes only when the
  *      installers were built with a feed (scripts/dist.ts, TODO_SYNC_UPDATE_URL at build time).
  * Nothing configured, or not a packaged app (a dev run has no installer to update): nothing
@@ -79,6 +80,17 @@ export function resolveUpdateFeed(sources: FeedSources): UpdateFeed | null | 'di
   if (fromEnv) return { kind: 'url', url: parseFeedUrl(fromEnv, UPDATE_FEED_ENV), source: 'environment' };
   if (sources.bundledFeedFile !== null) return { kind: 'bundled', file: sources.bundledFeedFile };
   return null;
+}
+
+/**
+ * TODO_SYNC_UPDATE_URL as the app may honour it: an installed app takes only "off". Pointing its
+ * updater at another feed would let whoever can set its environment choose the executables it
+ * downloads and installs; switching updates off takes nothing from anyone. The feed of an
+ * installed app comes from its build (app-update.yml) or the setting.
+ */
+export function honouredEnvFeed(raw: string | undefined, isPackaged: boolean): string | undefined {
+  if (!isPackaged) return raw;
+  return raw?.trim().toLowerCase() === 'off' ? raw : undefined;
 }
 
 export function decideAutoUpdate(
@@ -163,10 +175,15 @@ export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdateHandle {
   const notifyUpdateReady = options.notifyUpdateReady ?? showSystemNotice;
 
   let decision: AutoUpdateDecision;
+  const rawEnvFeed = process.env[UPDATE_FEED_ENV];
+  const envFeed = honouredEnvFeed(rawEnvFeed, app.isPackaged);
+  if (rawEnvFeed?.trim() && envFeed === undefined) {
+    logger.warn(`${UPDATE_FEED_ENV} is ignored in an installed app (only "off" is honoured).`);
+  }
   try {
     const feed = resolveUpdateFeed({
       settingUrl: options.feedUrl,
-      envUrl: process.env[UPDATE_FEED_ENV],
+      envUrl: envFeed,
       bundledFeedFile: app.isPackaged ? findBundledFeed() : null,
     });
     decision = decideAutoUpdate(app.isPackaged, feed);

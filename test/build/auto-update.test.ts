@@ -41,6 +41,7 @@ import { autoUpdater } from 'electron-updater';
 import {
   decideAutoUpdate,
   FIRST_CHECK_DELAY_MS,
+  honouredEnvFeed,
   formatUpdateState,
   msUntilNextCheck,
   NOTICE_RETRY_MS,
@@ -246,8 +247,10 @@ describe('startAutoUpdates', () => {
   });
 
   it('keeps updates off and says why when the configured URL is malformed', async () => {
-    vi.stubEnv('TODO_SYNC_UPDATE_URL', 'http://updates.example.com/plain-http');
-    expect(start().decision).toEqual({ enabled: false, reason: 'invalid-feed' });
+    expect(start('http://updates.example.com/plain-http').decision).toEqual({
+      enabled: false,
+      reason: 'invalid-feed',
+    });
     expect(
       logger.lines.some((line) => line.startsWith('warn Auto-update is off') && line.includes('https://')),
     ).toBe(true);
@@ -255,9 +258,25 @@ describe('startAutoUpdates', () => {
     expect(updater.checkForUpdates).not.toHaveBeenCalled();
   });
 
-  it('with a feed from the environment: generic provider, background download, install on quit', () => {
-    vi.stubEnv('TODO_SYNC_UPDATE_URL', FEED);
-    expect(start().decision).toMatchObject({ enabled: true, feed: { kind: 'url', source: 'environment' } });
+  it('an installed app ignores a feed from the environment (it would choose what gets installed) and says so', async () => {
+    vi.stubEnv('TODO_SYNC_UPDATE_URL', 'https://attacker.example/feed/');
+    expect(start().decision).toEqual({ enabled: false, reason: 'no-feed' });
+    writeFileSync(path.join(resources, 'app-update.yml'), `provider: generic\nurl: ${FEED}\n`);
+    handle?.stop();
+    expect(start().decision).toMatchObject({ enabled: true, feed: { kind: 'bundled' } });
+    expect(updater.setFeedURL).not.toHaveBeenCalled();
+    expect(logger.lines.some((line) => line.startsWith('warn TODO_SYNC_UPDATE_URL is ignored'))).toBe(true);
+  });
+
+  it('honouredEnvFeed: a development run takes the variable as is, an installed app only "off"', () => {
+    expect(honouredEnvFeed(FEED, false)).toBe(FEED);
+    expect(honouredEnvFeed(FEED, true)).toBeUndefined();
+    expect(honouredEnvFeed(' OFF ', true)).toBe(' OFF ');
+    expect(honouredEnvFeed(undefined, true)).toBeUndefined();
+  });
+
+  it('with a feed from the settings: generic provider, background download, install on quit', () => {
+    expect(start(FEED).decision).toMatchObject({ enabled: true, feed: { kind: 'url', source: 'setting' } });
     expect(updater.setFeedURL).toHaveBeenCalledWith({ provider: 'generic', url: FEED });
     expect(updater.autoDownload).toBe(true);
     expect(updater.autoInstallOnAppQuit).toBe(true);
@@ -283,8 +302,7 @@ describe('startAutoUpdates', () => {
   });
 
   it('checks a minute after start, then once a day, and remembers the check time', async () => {
-    vi.stubEnv('TODO_SYNC_UPDATE_URL', FEED);
-    start();
+    start(FEED);
     await vi.advanceTimersByTimeAsync(FIRST_CHECK_DELAY_MS - 1);
     expect(updater.checkForUpdates).toHaveBeenCalledTimes(0);
     await vi.advanceTimersByTimeAsync(1);
@@ -300,9 +318,8 @@ describe('startAutoUpdates', () => {
   });
 
   it('a restart within the day does not check again before the day is over', async () => {
-    vi.stubEnv('TODO_SYNC_UPDATE_URL', FEED);
     writeFileSync(stateFile(), formatUpdateState(new Date(Date.now() - 3 * HOUR)));
-    start();
+    start(FEED);
     await vi.advanceTimersByTimeAsync(21 * HOUR - 1);
     expect(updater.checkForUpdates).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
@@ -310,9 +327,8 @@ describe('startAutoUpdates', () => {
   });
 
   it('a failed check (offline) is logged and retried the next day, not sooner', async () => {
-    vi.stubEnv('TODO_SYNC_UPDATE_URL', FEED);
     updater.checkForUpdates.mockRejectedValue(new Error('net::ERR_INTERNET_DISCONNECTED'));
-    start();
+    start(FEED);
     await vi.advanceTimersByTimeAsync(FIRST_CHECK_DELAY_MS);
     expect(updater.checkForUpdates).toHaveBeenCalledTimes(1);
     expect(
@@ -325,8 +341,7 @@ describe('startAutoUpdates', () => {
   });
 
   it('holds the "update ready" notice while the person is editing and shows it once they stop', async () => {
-    vi.stubEnv('TODO_SYNC_UPDATE_URL', FEED);
-    start();
+    start(FEED);
     editing = true;
     updater.emit('update-downloaded', { version: '0.2.0', downloadedFile: '/tmp/x' });
     await vi.advanceTimersByTimeAsync(5 * NOTICE_RETRY_MS);
@@ -339,16 +354,14 @@ describe('startAutoUpdates', () => {
   });
 
   it('shows the notice at once when nobody is editing, as a system notification by default', () => {
-    vi.stubEnv('TODO_SYNC_UPDATE_URL', FEED);
-    handle = startAutoUpdates({ logger, isEditing: () => false });
+    handle = startAutoUpdates({ feedUrl: FEED, logger, isEditing: () => false });
     updater.emit('update-downloaded', { version: '0.3.0', downloadedFile: '/tmp/x' });
     expect(FakeNotification.shown).toHaveLength(1);
     expect(FakeNotification.shown[0]?.body).toMatch(/0\.3\.0.*installed when you quit/);
   });
 
   it('stop() cancels future checks and notices', async () => {
-    vi.stubEnv('TODO_SYNC_UPDATE_URL', FEED);
-    start().stop();
+    start(FEED).stop();
     updater.emit('update-downloaded', { version: '0.2.0', downloadedFile: '/tmp/x' });
     await vi.advanceTimersByTimeAsync(2 * UPDATE_CHECK_INTERVAL_MS);
     expect(updater.checkForUpdates).not.toHaveBeenCalled();
