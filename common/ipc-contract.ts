@@ -209,6 +209,11 @@ export interface SyncIssue {
   message: string;
   clientRecord: TodoItem | null;
   serverRecord: TodoItem | null;
+  /**
+   * The server's side is a deletion (another device deleted the record; `serverRecord`, if
+   * any, is its tombstone): the choice is restoring mine or letting it go, not a field merge.
+   */
+  serverDeleted: boolean;
   /** The record as it was before the first local edit: the base of a three-way merge. */
   baseRecord: TodoItem | null;
   /** Who changed each field since the base, as main's three-way analysis sees it. */

@@ -21,6 +21,7 @@ export function toSyncIssue(issue: SyncIssueDetails): SyncIssue {
     message: issue.message,
     clientRecord: toTodoItem(issue.clientRecord),
     serverRecord: toTodoItem(issue.serverRecord),
+    serverDeleted: isDeletedOnServer(issue),
     baseRecord: toTodoItem(issue.baseRecord),
     // From the engine's records, not the narrowed ones: a field the server's record lacks
     // is "local-only", which a default-filled TodoItem could no longer tell.
@@ -32,6 +33,15 @@ export function toSyncIssue(issue: SyncIssueDetails): SyncIssue {
     ) as Record<TodoField, FieldChange>,
     createdAt: issue.createdAt.toISOString(),
   };
+}
+
+/**
+ * A conflict whose server side is gone: the engine met a tombstone (soft delete) or no record at
+ * all (a server that deletes for good) when it looked the record up after a 404 or a 412.
+ */
+function isDeletedOnServer(issue: SyncIssueDetails): boolean {
+  if (issue.kind !== 'conflict') return false;
+  return issue.serverRecord === null ? issue.action !== 'delete' : issue.serverRecord.deleted;
 }
 
 /** A value of the column's kind, else the column's default (null for nullable columns). */

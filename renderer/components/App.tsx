@@ -246,11 +246,22 @@ export function App() {
   }, [conflictCount, rejectedCount, bumpData]);
 
   const resolveConflict = async (issueId: number, resolution: ConflictResolution['resolution']) => {
+    const settled = conflicts.find((conflict) => conflict.id === issueId);
     await todoSync.resolveConflict({ issueId, resolution });
     bumpData();
     const rest = await loadConflicts();
-    if (rest.length === 0) {
-      setDialog('none');
+    if (rest.length === 0) setDialog('none');
+    // Bringing back a todo deleted on another device is never silent.
+    const mine = settled?.serverDeleted ? settled.clientRecord : null;
+    if (mine) {
+      showToast({
+        tone: 'info',
+        text:
+          resolution.choice === 'mine'
+            ? `“${mine.text}” will be restored on the server with the next sync.`
+            : `Let “${mine.text}” go: it was deleted on the server, and now here too.`,
+      });
+    } else if (rest.length === 0) {
       showToast({ tone: 'info', text: 'Conflict resolved. Your choice is sent with the next sync.' });
     }
   };

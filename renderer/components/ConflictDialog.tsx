@@ -89,9 +89,10 @@ export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialog
   if (!issue || !choices) return null;
 
   const mine = issue.clientRecord;
-  const server = issue.serverRecord;
+  // Deleted on the server: its tombstone is no version to keep field by field.
+  const server = issue.serverDeleted ? null : issue.serverRecord;
   const bothExist = mine !== null && server !== null;
-  const name = mine?.text ?? server?.text ?? 'This todo';
+  const name = mine?.text ?? issue.serverRecord?.text ?? 'This todo';
   const differing = FIELDS.filter(({ field }) => differs(fieldChange(issue, field)));
 
   const resolve = async (resolution: ConflictResolution['resolution']) => {
@@ -109,13 +110,15 @@ export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialog
   const description = !mine
     ? `You deleted “${name}”, but it was changed on the server.`
     : !server
-      ? `You changed “${name}”, but it was deleted on the server.`
+      ? `“${name}” was deleted on the server (on another device), but you changed it here. ` +
+        'Restore mine brings it back with your version everywhere; Let it go removes it here too.'
       : `“${name}” was changed on this computer and on the server. ${
           differing.length === 1 ? '1 field differs.' : `${differing.length} fields differ.`
         }`;
 
-  const mineLabel = mine ? 'Keep mine' : 'Delete it';
-  const serverLabel = server ? 'Keep server' : 'Accept deletion';
+  // Keeping mine of a deleted todo brings it back on every device: the button says so.
+  const mineLabel = !mine ? 'Delete it' : server ? 'Keep mine' : 'Restore mine';
+  const serverLabel = server ? 'Keep server' : mine ? 'Let it go' : 'Accept deletion';
 
   return (
     <Modal

@@ -87,3 +87,76 @@ test('a conflict found by a background sync while editing a todo inline: the edi
   expect(app.problems).toEqual([]);
   await app.close();
 });
+
+/** A synced todo edited here while another device deleted it; Sync now meets the deletion. */
+async function deletedThereEditedHere(page: Page, id: string, base: string, mine: string) {
+  const { server } = harness();
+  await server.insert({ id, text: base });
+  await syncNow(page);
+  await editTodo(page, base, mine);
+  await server.remove(id);
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  const banner = page.getByTestId('conflict-banner');
+  await expect(banner).toBeVisible();
+  await banner.getByRole('button', { name: 'Review' }).click();
+  const dialog = page.getByRole('dialog', { name: /conflict/i });
+  await expect(dialog).toContainText(`“${mine}” was deleted on the server`);
+  // Not an ordinary edit: no field-by-field choice, and no plain "Keep mine".
+  await expect(dialog).not.toContainText('fields differ');
+  await expect(dialog).not.toContainText('field differs');
+  await expect(dialog.getByRole('button', { name: 'Keep mine' })).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Apply choices' })).toHaveCount(0);
+  await expect(dialog.getByRole('radio')).toHaveCount(0);
+  await expect(dialog).toContainText('Deleted there');
+  return dialog;
+}
+
+test('deleted on another device, edited here: "Restore mine" brings it back on the server, and says so', async ({
+  browser,
+}) => {
+  const app = await harness().openApp(browser);
+  const { page } = app;
+  await waitForAppReady(page);
+
+  const dialog = await deletedThereEditedHere(
+    page,
+    'gone-restore',
+    'Return the library books',
+    'Return the library books today',
+  );
+  await dialog.getByRole('button', { name: 'Restore mine' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('toast')).toContainText('will be restored on the server');
+  await syncNow(page);
+  await expect(page.getByTestId('pending-count')).toHaveText('All changes synced');
+
+  const record = await harness().server.get('gone-restore');
+  expect({ text: record.text, deleted: record.deleted }).toEqual({
+    text: 'Return the library books today',
+    deleted: false,
+  });
+  await expect(row(page, 'Return the library books today')).toHaveCount(1);
+  expect(app.problems).toEqual([]);
+  await app.close();
+});
+
+test('deleted on another device, edited here: "Let it go" removes it here too', async ({ browser }) => {
+  const app = await harness().openApp(browser);
+  const { page } = app;
+  await waitForAppReady(page);
+
+  const dialog = await deletedThereEditedHere(page, 'gone-let-go', 'Cancel the gym', 'Cancel the gym today');
+  await dialog.getByRole('button', { name: 'Let it go' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row(page, 'Cancel the gym today')).toHaveCount(0);
+  await syncNow(page);
+  await expect(page.getByTestId('pending-count')).toHaveText('All changes synced');
+  await expect(page.getByTestId('conflict-banner')).toHaveCount(0);
+
+  const tombstone = (await harness().server.list({ includeDeleted: true })).find(
+    (record) => record.id === 'gone-let-go',
+  );
+  expect(tombstone).toMatchObject({ deleted: true, text: 'Cancel the gym' });
+  await expect(row(page, 'Cancel the gym')).toHaveCount(0);
+  await app.close();
+});
