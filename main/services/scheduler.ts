@@ -17,12 +17,16 @@
 import type { SyncErrorInfo, SyncResult } from '../../common/sync-types';
 import { describeError } from './errors';
 import { silentLogger, type Logger } from './logger';
+import {
+  decideNextSync,
+  isBlocked,
+  type PauseReason,
+  type SchedulerDecision,
+  type SchedulerDecisionState,
+  type SyncKind,
+} from './scheduler-decision';
 
-/** push: only send local changes (after edits). full: push, then pull. */
-export type SyncKind = 'push' | 'full';
-
-/** Why nothing may touch the network right now. */
-export type PauseReason = 'work-offline' | 'no-backend';
+export type { PauseReason, SyncKind } from './scheduler-decision';
 
 export interface SchedulerClock {
   setTimeout(callback: () => void, delayMs: number): unknown;
@@ -257,29 +261,35 @@ export class SyncScheduler {
     return null;
   }
 
-  /** Nothing may run; being offline is handled apart (see schedule). */
-  private blocked(): boolean {
-    return !this.started || this.stopped || this.pauseReasons.size > 0 || this.unauthorized;
+  private decisionState(): SchedulerDecisionState {
+    return {
+      started: this.started,
+      stopped: this.stopped,
+      pausedFor: this.pausedFor(),
+      unauthorized: this.unauthorized,
+      running: this.active !== null,
+      online: this.online,
+      intervalMs: this.intervalMs,
+      periodicDueAt: this.periodicDueAt,
+      fullRequestedAt: this.fullRequestedAt,
+      pushDueAt: this.pushDueAt,
+      backoffUntil: this.backoffUntil,
+      offlineRecheckAt: this.offlineRecheckAt,
+    };
   }
 
-  /** Re-arms the single timer for the earliest due work, gated by backoff. */
+  private decide(): SchedulerDecision {
+    return decideNextSync(this.decisionState(), this.clock.now());
+  }
+
+  /** Re-arms the single timer for what decideNextSync says comes next. */
   private schedule(): void {
     this.disarm();
-    let due = this.blocked() ? null : this.earliestDue();
-    if (due !== null && !this.online) {
-      // Offline, nothing is due; but should the OS's "online" event never come, look again once
-      // per interval. Asking the OS costs no network request, so this is no retry storm.
-      this.nextRunAt = null;
-      if (this.offlineRecheckAt === null || this.offlineRecheckAt <= this.clock.now()) {
-        this.offlineRecheckAt = this.clock.now() + this.intervalMs;
-      }
-      due = this.offlineRecheckAt;
-    } else {
-      this.offlineRecheckAt = null;
-      this.nextRunAt = due;
-    }
-    if (due !== null && this.active === null) {
-      const delay = Math.max(0, due - this.clock.now());
+    const { nextSyncAt, wakeAt, offlineRecheckAt } = this.decide();
+    this.nextRunAt = nextSyncAt;
+    this.offlineRecheckAt = offlineRecheckAt;
+    if (wakeAt !== null) {
+      const delay = Math.max(0, wakeAt - this.clock.now());
       const timer = { handle: undefined as unknown };
       timer.handle = this.clock.setTimeout(() => {
         if (this.timer === timer) this.timer = null;
@@ -290,37 +300,29 @@ export class SyncScheduler {
     this.emitIfChanged();
   }
 
-  private earliestDue(): number | null {
-    const candidates = [this.periodicDueAt, this.fullRequestedAt, this.pushDueAt].filter(
-      (value): value is number => value !== null,
-    );
-    if (candidates.length === 0) return null;
-    const earliest = Math.min(...candidates);
-    return this.backoffUntil === null ? earliest : Math.max(earliest, this.backoffUntil);
-  }
-
   private disarm(): void {
     if (this.timer) this.clock.clearTimeout(this.timer.handle);
     this.timer = null;
   }
 
   private onTimer(): void {
-    if (this.blocked() || this.active) return this.schedule();
+    if (!isBlocked(this.decisionState()) && !this.active) this.checkNetwork();
+    const { run } = this.decide();
+    if (run === null) return this.schedule();
+    void this.startRun(run);
+  }
+
+  /** Asks the OS before a background run; a network found back is worth a full sync at once. */
+  private checkNetwork(): void {
     if (!this.options.isOnline()) {
       this.online = false;
-      return this.schedule();
+      return;
     }
     if (!this.online) {
       this.online = true;
       this.backoffUntil = null;
       this.fullRequestedAt = this.clock.now();
     }
-    const now = this.clock.now();
-    if (this.backoffUntil !== null && now < this.backoffUntil) return this.schedule();
-    const fullDue = isDue(this.periodicDueAt, now) || isDue(this.fullRequestedAt, now);
-    const kind: SyncKind | null = fullDue ? 'full' : isDue(this.pushDueAt, now) ? 'push' : null;
-    if (kind === null) return this.schedule();
-    void this.startRun(kind);
   }
 
   private joinFollowUp(kind: SyncKind): Promise<SyncResult> {
@@ -422,10 +424,6 @@ export class SyncScheduler {
   }
 }
 
-function isDue(at: number | null, now: number): boolean {
-  return at !== null && at <= now;
-}
-
 function minutesToMs(minutes: number): number {
   if (!Number.isFinite(minutes) || minutes <= 0)
     throw new RangeError(`Invalid sync interval: ${minutes} minutes`);
@@ -439,6 +437,7 @@ export function failedResult(code: SyncErrorInfo['code'], message: string, at: n
     pulled: 0,
     conflicts: 0,
     rejected: 0,
+    retrying: 0,
     error: { code, message, at: new Date(at).toISOString() },
   };
 }
