@@ -9,6 +9,10 @@
  * - A new connection costs one round trip before its first byte goes on (the TCP handshake the
  *   loopback connect skipped).
  *
+ * - Optionally, it sets each HTTP/1.1 request's Host header to the server's own address, as a
+ *   reverse proxy does (nginx's default): the local backend refuses requests addressed to any
+ *   other host:port (scripts/backend-guard.ts).
+ *
  * It listens on 127.0.0.1 only and forwards only to a loopback address. Started as a child by
  * `startDelayLine` (stdio 'ipc'), it reports its port and counters over IPC and exits by itself
  * when its parent goes away (the IPC channel closes), so a crashed benchmark leaves nothing behind.
@@ -24,6 +28,8 @@ export interface DelayLineOptions {
   rttMs: number;
   /** Link capacity in bits per second for each direction, shared by all connections; null: none. */
   bandwidthBitsPerSecond: number | null;
+  /** Rewrite the Host header of HTTP/1.1 requests to targetHost:targetPort. */
+  rewriteHost?: boolean;
 }
 
 export interface DelayLineCounters {
@@ -71,6 +77,61 @@ export function checkDelayLineOptions(options: DelayLineOptions): void {
   }
 }
 
+/** A request head larger than this is not what our clients send: the connection is refused. */
+const MAX_HEAD_BYTES = 64 * 1024;
+
+/**
+ * Rewrites the Host header of each request in an HTTP/1.1 byte stream (keep-alive: many requests
+ * one after another). Requests are framed by Content-Length, the only framing our clients use
+ * for request bodies; a chunked request body is refused rather than guessed at.
+ */
+export class HostRewriter {
+  private head: Buffer = Buffer.alloc(0);
+  private bodyLeft = 0;
+
+  constructor(private readonly host: string) {}
+
+  /** The bytes to forward for `chunk`; throws on a stream it cannot frame. */
+  transform(chunk: Buffer): Buffer {
+    const out: Buffer[] = [];
+    let rest: Buffer = chunk;
+    while (rest.length > 0) {
+      if (this.bodyLeft > 0) {
+        const take = Math.min(this.bodyLeft, rest.length);
+        out.push(rest.subarray(0, take));
+        this.bodyLeft -= take;
+        rest = rest.subarray(take);
+        continue;
+      }
+      this.head = this.head.length === 0 ? rest : Buffer.concat([this.head, rest]);
+      const end = this.head.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (this.head.length > MAX_HEAD_BYTES) throw new Error('a request head larger than 64 kB');
+        break;
+      }
+      const lines = this.head.subarray(0, end).toString('latin1').split('\r\n');
+      rest = this.head.subarray(end + 4);
+      this.head = Buffer.alloc(0);
+      let length = 0;
+      const rewritten = lines.map((line, index) => {
+        if (index === 0) return line;
+        const colon = line.indexOf(':');
+        const name = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        if (name === 'transfer-encoding' && value.toLowerCase() !== 'identity') {
+          throw new Error(`a request body sent with Transfer-Encoding: ${value}`);
+        }
+        if (name === 'content-length') length = Number(value);
+        return name === 'host' ? `Host: ${this.host}` : line;
+      });
+      if (!Number.isSafeInteger(length) || length < 0) throw new Error('a request with a bad Content-Length');
+      out.push(Buffer.from(`${rewritten.join('\r\n')}\r\n\r\n`, 'latin1'));
+      this.bodyLeft = length;
+    }
+    return out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out);
+  }
+}
+
 /** One direction of the network: when its wire is next free, shared by every connection. */
 interface Link {
   busyUntil: number;
@@ -93,6 +154,7 @@ function pipeWithDelay(
   options: DelayLineOptions,
   notBefore: number,
   count: (bytes: number) => void,
+  transform?: (chunk: Buffer) => Buffer,
 ): void {
   const oneWayMs = options.rttMs / 2;
   const bandwidth = options.bandwidthBitsPerSecond;
@@ -122,7 +184,17 @@ function pipeWithDelay(
     timer = setTimeout(deliver, Math.max(0, (queue[0] as Scheduled).at - performance.now()));
   };
 
-  from.on('data', (data: Buffer) => {
+  from.on('data', (received: Buffer) => {
+    let data: Buffer;
+    try {
+      data = transform ? transform(received) : received;
+    } catch (error) {
+      process.stderr.write(`delay line: closing a connection: ${(error as Error).message}\n`);
+      from.destroy();
+      to.destroy();
+      return;
+    }
+    if (data.length === 0) return;
     count(data.length);
     const now = performance.now();
     for (let offset = 0; offset < data.length; offset += PIECE_BYTES) {
@@ -188,9 +260,20 @@ export async function runDelayLine(
       if (!client.destroyed && client.writableEnded) client.destroy();
     });
     // The handshake a real network would have cost: the first request leaves one RTT later.
-    pipeWithDelay(client, upstream, upstreamLink, options, acceptedAt + options.rttMs, (bytes) => {
-      counters.bytesToServer += bytes;
-    });
+    const rewriter = options.rewriteHost
+      ? new HostRewriter(`${options.targetHost}:${options.targetPort}`)
+      : undefined;
+    pipeWithDelay(
+      client,
+      upstream,
+      upstreamLink,
+      options,
+      acceptedAt + options.rttMs,
+      (bytes) => {
+        counters.bytesToServer += bytes;
+      },
+      rewriter && ((chunk) => rewriter.transform(chunk)),
+    );
     pipeWithDelay(upstream, client, downstreamLink, options, 0, (bytes) => {
       counters.bytesToClient += bytes;
     });
@@ -217,7 +300,7 @@ export interface DelayLine {
 /** Starts the delay line in a child process in front of `targetUrl` (an http://127.0.0.1 URL). */
 export async function startDelayLine(
   targetUrl: string,
-  settings: { rttMs: number; bandwidthBitsPerSecond: number | null },
+  settings: { rttMs: number; bandwidthBitsPerSecond: number | null; rewriteHost?: boolean },
 ): Promise<DelayLine> {
   const target = new URL(targetUrl);
   const options: DelayLineOptions = {

@@ -5,12 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkDelayLineOptions,
   DelayLineUsageError,
+  HostRewriter,
   startDelayLine,
   type DelayLine,
 } from '../../scripts/bench/delay-line';
@@ -83,6 +85,33 @@ function isRunning(pid: number): boolean {
   }
 }
 
+describe('Host rewriting', () => {
+  const requests =
+    'POST /tables/todoitem HTTP/1.1\r\nhost: 127.0.0.1:5555\r\ncontent-length: 11\r\n\r\n{"a":"b\r\n"}' +
+    'GET /tables/todoitem?$top=1 HTTP/1.1\r\nHost: 127.0.0.1:5555\r\nAccept: */*\r\n\r\n';
+  const expected =
+    'POST /tables/todoitem HTTP/1.1\r\nHost: 127.0.0.1:80\r\ncontent-length: 11\r\n\r\n{"a":"b\r\n"}' +
+    'GET /tables/todoitem?$top=1 HTTP/1.1\r\nHost: 127.0.0.1:80\r\nAccept: */*\r\n\r\n';
+
+  it('sets the Host of every request on a keep-alive stream, however the bytes are split', () => {
+    const bytes = Buffer.from(requests, 'latin1');
+    for (let split = 0; split <= bytes.length; split++) {
+      const rewriter = new HostRewriter('127.0.0.1:80');
+      const out = Buffer.concat([
+        rewriter.transform(bytes.subarray(0, split)),
+        rewriter.transform(bytes.subarray(split)),
+      ]);
+      expect(out.toString('latin1')).toBe(expected);
+    }
+  });
+
+  it('refuses a chunked request body instead of guessing where the next request starts', () => {
+    const rewriter = new HostRewriter('127.0.0.1:80');
+    const chunked = 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n';
+    expect(() => rewriter.transform(Buffer.from(chunked))).toThrow(/Transfer-Encoding: chunked/);
+  });
+});
+
 describe('delay line', { timeout: 60_000 }, () => {
   it('delays each direction by half the round trip, and a new connection by one round trip more', async () => {
     const rttMs = 120;
@@ -134,6 +163,32 @@ describe('delay line', { timeout: 60_000 }, () => {
       socket.destroy();
     }
     expect(await line.counters()).toMatchObject({ bytesToServer: 1_000_000, bytesToClient: 1_000_000 });
+  });
+
+  it('hands HTTP requests to the server addressed to the server itself when asked to rewrite Host', async () => {
+    const hosts: (string | undefined)[] = [];
+    const server = http.createServer((request, response) => {
+      hosts.push(request.headers.host);
+      request.resume();
+      request.on('end', () => response.end('ok'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const serverHost = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const line = await startDelayLine(`http://${serverHost}`, {
+      rttMs: 0,
+      bandwidthBitsPerSecond: null,
+      rewriteHost: true,
+    });
+    lines.push(line);
+    try {
+      for (const body of ['first', undefined, 'x'.repeat(100_000)]) {
+        const reply = await fetch(`${line.url}/path`, { method: body ? 'POST' : 'GET', body });
+        expect(await reply.text()).toBe('ok');
+      }
+      expect(hosts).toEqual([serverHost, serverHost, serverHost]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('listens on 127.0.0.1 only and forwards only to a loopback address', async () => {
