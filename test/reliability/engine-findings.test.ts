@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConflictPolicy } from '../../common/sync-types';
 import { startTestBackend, type TestBackend } from '../support/backend';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
-import { readServerTodos, type ServerTodo } from './support/server-inspector';
+import { ServerClient, type ServerTodo } from '../support/server';
 import { openSyncClient, type SyncClient } from './support/sync-client';
 
 let backend: TestBackend;
@@ -65,7 +65,7 @@ async function installations(
 }
 
 async function serverRow(id: string): Promise<ServerTodo | undefined> {
-  return (await readServerTodos(backend.url)).find((row) => row.id === id);
+  return new ServerClient(backend.url).find(id);
 }
 
 async function syncOk(client: SyncClient): Promise<void> {

@@ -12,7 +12,7 @@ import {
   type FaultKind,
   type FaultProxy,
 } from './support/fault-proxy';
-import { readServerTodos } from './support/server-inspector';
+import { ServerClient } from '../support/server';
 
 const CLIENT_TIMEOUT_MS = 400;
 
@@ -89,7 +89,7 @@ describe('fault proxy', () => {
         const id = randomUUID();
         proxy.forceNext(kind);
         const outcome = await postThrough(proxy, id);
-        const onServer = (await readServerTodos(backend.url)).some((row) => row.id === id);
+        const onServer = (await new ServerClient(backend.url).all()).some((row) => row.id === id);
 
         expect(proxy.counts[kind]).toBe(1);
         expect(proxy.totalFaults()).toBe(1);

@@ -24,7 +24,7 @@ import type { Logger } from '../../../main/services/logger';
 import { startTestBackend, type TestBackend } from '../../support/backend';
 import { builtPaths } from './build';
 import { NetworkLink } from './network-link';
-import { ServerClient } from './server-client';
+import { ServerClient } from '../../support/server';
 import { serveFolder, type StaticServer } from './static-server';
 
 export interface AppHarnessOptions {

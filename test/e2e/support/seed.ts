@@ -1,7 +1,7 @@
 /** Realistic-looking todo texts and quick ways to fill the local store or the server with many. */
 import { todoTable, type TodoItem } from '../../../common/todo-table';
 import type { AppServices } from '../../../main/services/app-services';
-import type { ServerClient } from './server-client';
+import type { ServerClient } from '../../support/server';
 
 const TASKS = [
   'Call the dentist',

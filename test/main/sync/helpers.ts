@@ -1,7 +1,7 @@
 /**
  * Shared set-up for the sync engine tests: a fresh temp store per client, a client on the
- * real test backend, and direct access to the server (raw HTTP and its SQLite file) for
- * arranging server-side state the way another client or time would.
+ * real test backend, and direct access to the server (test/support/server.ts's ServerClient,
+ * and its SQLite file) for arranging server-side state the way another client or time would.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +17,13 @@ import {
   type ObservedRequest,
 } from '../../../main/sync';
 import type { SyncContext, SyncTable } from '../../../main/sync';
-import { startTestBackend, type TestBackend, type TestBackendOptions } from '../../support/backend';
+import {
+  backendHeaders,
+  startTestBackend,
+  type TestBackend,
+  type TestBackendOptions,
+} from '../../support/backend';
+import { ServerClient, type ServerTodo } from '../../support/server';
 
 export interface TestClient {
   client: MobileServiceClient;
@@ -56,6 +62,7 @@ export async function createClient(
   const store = openStore({ path: storePath, tables: [todoTable] });
   const requests: ObservedRequest[] = [];
   const client = new MobileServiceClient(url, {
+    extraHeaders: () => backendHeaders(url),
     ...options,
     onRequest: (request) => {
       requests.push(request);
@@ -88,91 +95,30 @@ export async function createClient(
   };
 }
 
-const ZUMO = { 'ZUMO-API-VERSION': '2.0.0', 'Content-Type': 'application/json' };
+export { raw, type RawResult, type ServerTodo } from '../../support/server';
 
-export interface RawResult {
-  status: number;
-  etag: string | null;
-  body: unknown;
+// Short forms of test/support/server.ts's ServerClient, as these tests have always called them.
+
+export function serverInsert(url: string, item: Partial<ServerTodo> & { id: string }): Promise<ServerTodo> {
+  return new ServerClient(url).insert(item);
 }
 
-/** Another client talking to the server directly, as the protocol describes. */
-export async function raw(
-  url: string,
-  method: string,
-  pathAndQuery: string,
-  body?: unknown,
-  ifMatch?: string,
-): Promise<RawResult> {
-  const headers: Record<string, string> = { ...ZUMO };
-  if (ifMatch) headers['If-Match'] = `"${ifMatch}"`;
-  const response = await fetch(url + pathAndQuery, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    etag: response.headers.get('etag'),
-    body: text ? (JSON.parse(text) as unknown) : undefined,
-  };
+/** An unconditional PATCH (no If-Match), as a last-writer-wins client sends it. */
+export function serverUpdate(url: string, id: string, changes: Partial<ServerTodo>): Promise<ServerTodo> {
+  return new ServerClient(url).update(id, changes);
 }
 
-export interface ServerTodo {
-  id: string;
-  text: string;
-  complete: boolean;
-  notes: string | null;
-  version: string;
-  updatedAt: string;
-  deleted: boolean;
-}
-
-export async function serverInsert(
-  url: string,
-  item: Partial<ServerTodo> & { id: string },
-): Promise<ServerTodo> {
-  const result = await raw(url, 'POST', '/tables/todoitem', item);
-  if (result.status !== 201)
-    throw new Error(`Server insert failed: ${result.status} ${JSON.stringify(result.body)}`);
-  return result.body as ServerTodo;
-}
-
-export async function serverUpdate(
-  url: string,
-  id: string,
-  changes: Partial<ServerTodo>,
-): Promise<ServerTodo> {
-  const result = await raw(url, 'PATCH', `/tables/todoitem/${encodeURIComponent(id)}`, { ...changes, id });
-  if (result.status !== 200)
-    throw new Error(`Server update failed: ${result.status} ${JSON.stringify(result.body)}`);
-  return result.body as ServerTodo;
-}
-
-export async function serverDelete(url: string, id: string): Promise<void> {
-  const result = await raw(url, 'DELETE', `/tables/todoitem/${encodeURIComponent(id)}`);
-  if (result.status !== 200) throw new Error(`Server delete failed: ${result.status}`);
+export function serverDelete(url: string, id: string): Promise<void> {
+  return new ServerClient(url).remove(id);
 }
 
 /** Every server row, deleted ones included. */
-export async function serverRows(url: string): Promise<ServerTodo[]> {
-  const rows: ServerTodo[] = [];
-  for (let skip = 0; skip < 100_000; skip += 1000) {
-    const result = await raw(
-      url,
-      'GET',
-      `/tables/todoitem?$top=1000&$skip=${skip}&$orderby=id&__includeDeleted=true`,
-    );
-    const page = result.body as ServerTodo[];
-    rows.push(...page);
-    if (page.length < 1000) break;
-  }
-  return rows;
+export function serverRows(url: string): Promise<ServerTodo[]> {
+  return new ServerClient(url).all();
 }
 
-export async function serverGet(url: string, id: string): Promise<ServerTodo | undefined> {
-  return (await serverRows(url)).find((row) => row.id === id);
+export function serverGet(url: string, id: string): Promise<ServerTodo | undefined> {
+  return new ServerClient(url).find(id);
 }
 
 /** Inserts `count` rows with 8 requests in flight. */

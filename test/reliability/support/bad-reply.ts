@@ -9,7 +9,7 @@ import path from 'node:path';
 import { todoTable } from '../../../common/todo-table';
 import { MALFORMED_REPLY_FAULTS, startFaultProxy } from './fault-proxy';
 import type { Finding } from './findings';
-import { insertOnServer, readServerTodos } from './server-inspector';
+import { ServerClient, type ServerTodo } from '../../support/server';
 import { openSyncClient, type SyncClient } from './sync-client';
 
 export const REPLY_TARGETS = ['insert', 'update', 'delete', 'pull'] as const;
@@ -91,7 +91,7 @@ export async function runBadReplyCase(
       throw new Error(`setup sync failed: ${first.errorMessage}`);
 
     let changedId = shared;
-    let expectOnServer: ((rows: Awaited<ReturnType<typeof readServerTodos>>) => string | null) | undefined;
+    let expectOnServer: ((rows: ServerTodo[]) => string | null) | undefined;
     switch (badCase.target) {
       case 'insert':
         changedId = `${prefix}new`;
@@ -115,7 +115,7 @@ export async function runBadReplyCase(
         break;
       case 'pull':
         await client.table.update({ id: shared, notes: 'waiting' });
-        await insertOnServer(options.serverUrl, {
+        await new ServerClient(options.serverUrl).insert({
           id: `${prefix}from-elsewhere`,
           text: 'from elsewhere',
           complete: false,
@@ -199,7 +199,7 @@ export async function runBadReplyCase(
         `${name}: ${client.pendingOperations()} pending, ${client.issues().length} issues after recovery`,
       );
     }
-    const rows = (await readServerTodos(options.serverUrl)).filter((r) => r.id.startsWith(prefix));
+    const rows = (await new ServerClient(options.serverUrl).all()).filter((r) => r.id.startsWith(prefix));
     const missing = expectOnServer?.(rows);
     if (missing) note('lost-edit', `${name}: ${missing}: ${JSON.stringify(rows)}`);
     const live = rows

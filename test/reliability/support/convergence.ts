@@ -30,7 +30,7 @@ import { ExchangeEvidence, TODO_FIELDS, type TodoField } from './exchange-eviden
 import { FAULT_KINDS, startFaultProxy, type FaultKind } from './fault-proxy';
 import type { Finding } from './findings';
 import { createRandom, type Random } from './random';
-import { readServerTodos, type ServerTodo } from './server-inspector';
+import { ServerClient, type ServerTodo } from '../../support/server';
 import { openSyncClient, outcomeOf, type StepOutcome, type SyncClient } from './sync-client';
 
 export interface ConvergenceOptions {
@@ -364,7 +364,9 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
     }
 
     // ------------------------------------------------------------ judging
-    const serverRows = (await readServerTodos(options.serverUrl)).filter((row) => row.id.startsWith(prefix));
+    const serverRows = (await new ServerClient(options.serverUrl).all()).filter((row) =>
+      row.id.startsWith(prefix),
+    );
     const serverById = new Map(serverRows.map((row) => [row.id, row]));
     const live = serverRows.filter((row) => !row.deleted);
 

@@ -27,7 +27,7 @@ import { tick } from './clock';
 import { FAULT_KINDS, startFaultProxy, type ExchangeRecord, type FaultKind } from './fault-proxy';
 import type { Finding } from './findings';
 import { createRandom, type Random } from './random';
-import { readServerTodos, type ServerTodo } from './server-inspector';
+import { ServerClient, type ServerTodo } from '../../support/server';
 import { MESSAGE_PREFIX, type CrashWorkerArgs, type PlannedEdit, type WorkerMessage } from './crash-protocol';
 
 export const KILL_POINTS = [
@@ -317,7 +317,9 @@ export async function runCrashSeed(options: CrashOptions): Promise<CrashOutcome>
     }
 
     // ---------------------------------------------------------------- judging
-    const serverRows = (await readServerTodos(options.serverUrl)).filter((row) => row.id.startsWith(prefix));
+    const serverRows = (await new ServerClient(options.serverUrl).all()).filter((row) =>
+      row.id.startsWith(prefix),
+    );
     const serverById = new Map(serverRows.map((row) => [row.id, row]));
     const createdIds = new Set(edits.filter((e) => e.kind === 'add').map((e) => e.id));
     const editsById = new Map<string, TrackedEdit[]>();
