@@ -55,7 +55,30 @@ export const todoChangesSchema = z
   .partial()
   .refine((c) => Object.values(c).some((value) => value !== undefined), 'Nothing to change');
 
-export const todoUpdateSchema = z.strictObject({ id: recordId, changes: todoChangesSchema });
+/**
+ * The fields as an editor showed them when editing began. Only compared, never stored, so they
+ * are held to the field's kind and size, not to what a new value must be (an old text may be empty).
+ */
+export const todoEditBaseSchema = z
+  .strictObject(
+    fieldSchemasOf(todoTable, {
+      text: z.string().max(MAX_TEXT),
+      notes: todoNotes,
+      dueDate: z.string().max(100).nullable(),
+    }),
+  )
+  .partial();
+
+/**
+ * `base`: what the editor showed when editing began. With it the save is three-way: a field that
+ * changed meanwhile (a sync brought another device's edit) goes through the conflict policy
+ * instead of being overwritten; other fields that changed meanwhile merge.
+ */
+export const todoUpdateSchema = z.strictObject({
+  id: recordId,
+  changes: todoChangesSchema,
+  base: todoEditBaseSchema.optional(),
+});
 export const todoIdSchema = z.strictObject({ id: recordId });
 
 export const conflictFieldSchema = z.enum(userColumnsOf(todoTable) as [TodoField, ...TodoField[]]);
@@ -160,6 +183,7 @@ export type TodoQuery = z.infer<typeof todoQuerySchema>;
 export type NewTodo = z.infer<typeof newTodoSchema>;
 export type TodoChanges = z.infer<typeof todoChangesSchema>;
 export type TodoUpdate = z.infer<typeof todoUpdateSchema>;
+export type TodoEditBase = z.infer<typeof todoEditBaseSchema>;
 /** A user column of the todo table. */
 export type TodoField = keyof typeof todoTable.columns & string;
 export type ConflictField = z.infer<typeof conflictFieldSchema>;

@@ -18,6 +18,7 @@ import { Query } from '../sync';
 import { AppError } from './errors';
 import type { SyncScheduler } from './scheduler';
 import type { SettingsService } from './settings';
+import { saveEditAgainstBase } from './todo-edit';
 import { queryTodoPage } from './todo-list';
 import { toSyncIssue } from './sync-issues';
 import { testConnection } from './connection-test';
@@ -85,9 +86,12 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
       return item;
     },
 
-    'todos:update': async ({ id, changes }) => {
+    'todos:update': async ({ id, changes, base }) => {
       requireTodo(id);
-      const item = await todos.update({ id, ...definedChanges(changes) });
+      // With the editor's base, a field changed meanwhile is not overwritten silently (todo-edit.ts).
+      const item = base
+        ? saveEditAgainstBase(store, syncContext, id, definedChanges(changes), base, GONE_MESSAGE).item
+        : await todos.update({ id, ...definedChanges(changes) });
       scheduler.notifyLocalEdit();
       return item;
     },

@@ -86,3 +86,38 @@ export function threeWayMerge(
   }
   return { merged, conflictingFields, differsFromServer };
 }
+
+/** How a local edit made against `base` (what the editor showed) meets the record as it is now. */
+export interface EditAgainstBase {
+  /** The edited fields to write: nobody changed them meanwhile, or the change meanwhile differs. */
+  changes: Record<string, unknown>;
+  /** Edited fields that changed meanwhile (another device, through a pull) to another value. */
+  conflictingFields: string[];
+}
+
+/**
+ * Three-way for an edit that took a while (an inline editor left open): for each edited field,
+ * `base` is the value the person started from and `current` the record as it is now. A field
+ * nobody else touched takes the edit; a field that meanwhile became what the person typed needs
+ * nothing; a field that meanwhile became something else is a conflict. Fields the person did not
+ * edit keep their current value: a change to another field that arrived meanwhile merges.
+ * A field missing from `base` has no starting point to compare, so the edit applies.
+ */
+export function editAgainstBase(
+  base: Record<string, unknown>,
+  current: Record<string, unknown>,
+  edited: Record<string, unknown>,
+): EditAgainstBase {
+  const changes: Record<string, unknown> = {};
+  const conflictingFields: string[] = [];
+  for (const [field, value] of Object.entries(edited)) {
+    if (value === undefined) continue;
+    if (!(field in base) || sameValue(current[field], base[field])) {
+      if (!sameValue(current[field], value)) changes[field] = value;
+    } else if (!sameValue(current[field], value)) {
+      conflictingFields.push(field);
+      changes[field] = value;
+    }
+  }
+  return { changes, conflictingFields };
+}

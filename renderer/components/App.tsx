@@ -4,6 +4,7 @@ import type {
   ConflictResolution,
   SyncIssue,
   TodoChanges,
+  TodoEditBase,
   TodoFilter,
   TodoListItem,
 } from '../../common/ipc-contract';
@@ -139,10 +140,11 @@ export function App() {
           },
         );
       },
-      saveEdit: async (item, text) => {
+      saveEdit: async (item, text, base) => {
         data.patchRow(item.id, { text, pending: true });
         try {
-          await todoSync.updateTodo({ id: item.id, changes: { text } });
+          const saved = await todoSync.updateTodo({ id: item.id, changes: { text }, base });
+          void reportEditMeanwhile(item, text, base, saved);
         } catch (error) {
           showError('The change was not saved.', error);
         }
@@ -192,6 +194,40 @@ export function App() {
     setRejected(list);
     return list;
   };
+
+  /**
+   * An inline edit saved while a sync brought another device's change to the same text: say what
+   * became of it. The conflict policy decided in main; under Merge or Ask me the person chooses.
+   */
+  async function reportEditMeanwhile(
+    item: TodoListItem,
+    text: string,
+    base: TodoEditBase,
+    saved: { text: string },
+  ) {
+    if (saved.text !== text) {
+      showToast(
+        {
+          tone: 'info',
+          text: `“${base.text ?? text}” was changed on another device while you were editing it; your conflict setting kept that version, “${saved.text}”.`,
+        },
+        8000,
+      );
+      return;
+    }
+    // A conflict this row already had is not news; the list may not show the arrived text yet.
+    if (item.issue === 'conflict') return;
+    const listed = await todoSync.listConflicts().catch(() => [] as SyncIssue[]);
+    if (!listed.some((conflict) => conflict.recordId === item.id)) return;
+    showToast(
+      {
+        tone: 'info',
+        text: `“${text}” was also changed on another device while you were editing it. Choose which version to keep.`,
+        action: { label: 'Review', run: () => void openConflicts(item.id) },
+      },
+      8000,
+    );
+  }
 
   async function openConflicts(firstId?: string) {
     try {

@@ -4,7 +4,7 @@
  * Enter edits, Delete removes. One row is the tab stop (roving tabindex).
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { TodoListItem } from '../../common/ipc-contract';
+import type { TodoEditBase, TodoListItem } from '../../common/ipc-contract';
 import type { TodoWindow } from '../hooks/useTodoWindow';
 import { ROW_HEIGHT, TodoRow, type RowActions } from './TodoRow';
 
@@ -12,7 +12,7 @@ const OVERSCAN_ROWS = 6;
 
 export interface ListActions {
   toggle(item: TodoListItem): void;
-  saveEdit(item: TodoListItem, text: string): Promise<void>;
+  saveEdit(item: TodoListItem, text: string, base: TodoEditBase): Promise<void>;
   remove(item: TodoListItem): void;
   undoRemove(): void;
   openIssue(item: TodoListItem): void;
@@ -126,9 +126,9 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
         setActiveIndex(index);
         setEditingId(item.id);
       },
-      saveEdit: async (item, text, backToRow) => {
+      saveEdit: async (item, text, backToRow, base) => {
         try {
-          await latest.current.actions.saveEdit(item, text);
+          await latest.current.actions.saveEdit(item, text, base);
         } finally {
           if (backToRow) keepFocus.current = true;
           setEditingId(null);

@@ -1,7 +1,7 @@
 /** One row of the virtual list: fixed height, positioned by its index. */
 import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { TodoListItem } from '../../common/ipc-contract';
+import type { TodoEditBase, TodoListItem } from '../../common/ipc-contract';
 import { BlockedIcon, TrashIcon, UploadIcon, WarningIcon } from './Icons';
 
 /** Must match `--row-height` in styles/app.css. */
@@ -14,8 +14,10 @@ export interface RowActions {
   /**
    * Resolves once stored (or refused, with a message shown by the caller). `backToRow`: the edit
    * ended from the keyboard, so focus returns to the row; after a blur it stays where it went.
+   * `base`: what the editor showed when editing began, so a change that arrived meanwhile is
+   * not overwritten silently.
    */
-  saveEdit(item: TodoListItem, text: string, backToRow: boolean): Promise<void>;
+  saveEdit(item: TodoListItem, text: string, backToRow: boolean, base: TodoEditBase): Promise<void>;
   cancelEdit(backToRow: boolean): void;
   remove(item: TodoListItem, index: number): void;
   undoRemove(): void;
@@ -42,6 +44,8 @@ function positionStyle(index: number) {
 }
 
 function EditField({ item, actions }: { item: TodoListItem; actions: RowActions }) {
+  // What the editor showed when editing began: a sync may change the row while it is open.
+  const base = useRef<TodoEditBase & { text: string }>({ text: item.text });
   const [draft, setDraft] = useState(item.text);
   const [problem, setProblem] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -55,7 +59,7 @@ function EditField({ item, actions }: { item: TodoListItem; actions: RowActions 
   const save = async (fromBlur: boolean) => {
     if (finished.current) return;
     const text = draft.trim();
-    if (text === item.text) {
+    if (text === base.current.text) {
       finished.current = true;
       actions.cancelEdit(!fromBlur);
       return;
@@ -70,7 +74,7 @@ function EditField({ item, actions }: { item: TodoListItem; actions: RowActions 
       return;
     }
     finished.current = true;
-    await actions.saveEdit(item, text, !fromBlur);
+    await actions.saveEdit(item, text, !fromBlur, base.current);
   };
 
   return (
@@ -79,7 +83,7 @@ function EditField({ item, actions }: { item: TodoListItem; actions: RowActions 
         ref={input}
         class="edit-input"
         value={draft}
-        aria-label={`Edit “${item.text}”`}
+        aria-label={`Edit “${base.current.text}”`}
         aria-invalid={problem ? 'true' : undefined}
         title={problem ?? 'Enter saves, Esc cancels'}
         maxLength={10_000}

@@ -84,6 +84,14 @@ test('a conflict found by a background sync while editing a todo inline: the edi
   await page.keyboard.press('Enter');
   await expect(row(page, 'Call the plumber about the leak')).toHaveCount(1);
   await expect(page.getByRole('dialog')).toHaveCount(0);
+
+  // Settle it, so the next tests start without a waiting conflict.
+  await page.getByTestId('conflict-banner').getByRole('button', { name: 'Review' }).click();
+  await page
+    .getByRole('dialog', { name: /conflict/i })
+    .getByRole('button', { name: 'Keep server' })
+    .click();
+  await expect(page.getByTestId('conflict-banner')).toHaveCount(0);
   expect(app.problems).toEqual([]);
   await app.close();
 });
@@ -158,5 +166,93 @@ test('deleted on another device, edited here: "Let it go" removes it here too', 
   );
   expect(tombstone).toMatchObject({ deleted: true, text: 'Cancel the gym' });
   await expect(row(page, 'Cancel the gym')).toHaveCount(0);
+  await app.close();
+});
+
+/** Waits until a sync has brought `expected` into the local store (the editor stays open meanwhile). */
+async function arrivedLocally(id: string, expected: Record<string, unknown>): Promise<void> {
+  await expect
+    .poll(async () => {
+      const local = await harness().services.parts.todos.lookup(id);
+      return (
+        local && Object.entries(expected).every(([key, value]) => local[key as keyof typeof local] === value)
+      );
+    })
+    .toBe(true);
+}
+
+test('an inline edit saved after another device changed the same text becomes a conflict under "Ask me"', async ({
+  browser,
+}) => {
+  const app = await harness().openApp(browser);
+  const { page } = app;
+  await waitForAppReady(page);
+  const { server } = harness();
+  await server.insert({ id: 'meanwhile-text', text: 'Book the venue' });
+  await syncNow(page);
+
+  await row(page, 'Book the venue').getByText('Book the venue', { exact: true }).dblclick();
+  const editor = page.getByRole('textbox', { name: 'Edit “Book the venue”' });
+  await page.keyboard.press('End');
+  await page.keyboard.type(' for Saturday');
+  // Another device renames it while the editor is open, and a background sync brings that here.
+  await server.update('meanwhile-text', { text: 'Book the bigger venue' });
+  await backgroundSync();
+  await arrivedLocally('meanwhile-text', { text: 'Book the bigger venue' });
+  await expect(editor).toHaveValue('Book the venue for Saturday');
+  await editor.press('Enter');
+
+  // Nothing was overwritten silently: what was typed is kept, and the person chooses.
+  await expect(row(page, 'Book the venue for Saturday')).toHaveCount(1);
+  await expect(page.getByTestId('conflict-banner')).toHaveText(/1 conflict needs you/);
+  await expect(page.getByTestId('toast')).toContainText('also changed on another device');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  expect((await server.get('meanwhile-text')).text).toBe('Book the bigger venue');
+
+  await page.getByTestId('toast').getByRole('button', { name: 'Review' }).click();
+  const dialog = page.getByRole('dialog', { name: /conflict/i });
+  await expect(dialog.locator('tr[data-field="text"]')).toContainText('Changed on both');
+  await expect(dialog.locator('tr[data-field="text"]')).toContainText('Book the venue for Saturday');
+  await expect(dialog.locator('tr[data-field="text"]')).toContainText('Book the bigger venue');
+  await dialog.getByRole('button', { name: 'Keep mine' }).click();
+  await expect(dialog).toBeHidden();
+  await syncNow(page);
+  await expect(page.getByTestId('pending-count')).toHaveText('All changes synced');
+  expect((await server.get('meanwhile-text')).text).toBe('Book the venue for Saturday');
+  expect(app.problems).toEqual([]);
+  await app.close();
+});
+
+test('an inline edit saved after another device changed other fields merges: both changes stay', async ({
+  browser,
+}) => {
+  const app = await harness().openApp(browser);
+  const { page } = app;
+  await waitForAppReady(page);
+  const { server } = harness();
+  await server.insert({ id: 'meanwhile-other', text: 'Pay the rent' });
+  await syncNow(page);
+
+  await row(page, 'Pay the rent').getByText('Pay the rent', { exact: true }).dblclick();
+  const editor = page.getByRole('textbox', { name: 'Edit “Pay the rent”' });
+  await page.keyboard.press('End');
+  await page.keyboard.type(' by Friday');
+  await server.update('meanwhile-other', { notes: 'By transfer, not cash', complete: true });
+  await backgroundSync();
+  await arrivedLocally('meanwhile-other', { notes: 'By transfer, not cash', complete: true });
+  await editor.press('Enter');
+
+  await expect(row(page, 'Pay the rent by Friday')).toHaveCount(1);
+  await expect(page.getByRole('checkbox', { name: 'Done: Pay the rent by Friday' })).toBeChecked();
+  await syncNow(page);
+  await expect(page.getByTestId('pending-count')).toHaveText('All changes synced');
+  await expect(page.getByTestId('conflict-banner')).toHaveCount(0);
+  const record = await server.get('meanwhile-other');
+  expect({ text: record.text, notes: record.notes, complete: record.complete }).toEqual({
+    text: 'Pay the rent by Friday',
+    notes: 'By transfer, not cash',
+    complete: true,
+  });
+  expect(app.problems).toEqual([]);
   await app.close();
 });
