@@ -10,7 +10,7 @@
  * and the embedded development backend when nothing else is configured.
  */
 import path from 'node:path';
-import type { DataChanged, IpcHandlers } from '../../common/ipc-contract';
+import type { AccountView, DataChanged, IpcHandlers } from '../../common/ipc-contract';
 import type { Connectivity, SyncResult, SyncStatus } from '../../common/sync-types';
 import { todoTable, type TodoItem } from '../../common/todo-table';
 import { openStore, StoreError, type LocalStore } from '../store';
@@ -22,9 +22,22 @@ import {
   type SyncContext,
   type SyncTable,
 } from '../sync';
+import type { LoginUi } from '../sync/client';
+import {
+  accountDatabasePath,
+  describeAccount,
+  OPEN_ACCOUNT,
+  prepareDatabaseFile,
+  preparePrivateFolder,
+  restrictDatabaseFiles,
+  sameAccount,
+  type AccountKey,
+} from './account-files';
+import { accountOfSession, createAccountEngine, type AccountEngine } from './accounts';
 import { LOCAL_ONLY_MESSAGE, type EmbeddedBackend } from './backend-process';
 import { describeError } from './errors';
-import { createIpcHandlers } from './ipc-handlers';
+import { AppError } from './errors';
+import { createIpcHandlers, type AccountService } from './ipc-handlers';
 import { silentLogger, type Logger } from './logger';
 import {
   SyncScheduler,
@@ -33,13 +46,15 @@ import {
   type SchedulerState,
   type SyncKind,
 } from './scheduler';
-import { SettingsService, type SettingsChange } from './settings';
+import { SettingsService, type SettingsChange, type TokenCipher } from './settings';
 
 export const DATABASE_FILE_NAME = 'todo-sync.db';
 /** The tables this app syncs, in the order they are pulled. */
 export const SYNCED_TABLES = [todoTable] as const;
 /** Which backend the local watermarks belong to; a different one means pulling from scratch. */
 const WATERMARK_BACKEND_KEY = 'sync.watermarksBackend';
+/** The provider the person signed in with last, for "Sign in again". */
+const LAST_PROVIDER_KEY = 'auth.lastProvider';
 
 export interface AppServicesOptions {
   /** The app's user-data folder: the database file and the embedded backend's data live here. */
@@ -58,6 +73,10 @@ export interface AppServicesOptions {
   pushDebounceMs?: number;
   backoff?: Partial<BackoffPolicy>;
   requestTimeoutMs?: number;
+  /** The shell's safeStorage pair; without it a sign-in lasts until quit. */
+  tokenCipher?: TokenCipher;
+  /** The shell's sign-in window (the end-to-end harness follows the same URLs instead). */
+  loginUi?: LoginUi & { signedOut?(): Promise<void> };
 }
 
 /** What the menu and the tray use. */
@@ -81,9 +100,16 @@ export interface AppServices {
   start(): Promise<void>;
   /** Stops syncing, the embedded backend, and closes the store. Idempotent. */
   close(): Promise<void>;
-  /** The parts, for the harness and diagnostics. */
+  /** Signing in and out; the shell's Account menu uses it. */
+  readonly account: AccountService;
+  onAccountChanged(listener: (account: AccountView) => void): () => void;
+  /** The parts, for the harness and diagnostics: the current account's (they change on sign-in). */
   readonly parts: {
+    /** The current account's database. */
     store: LocalStore;
+    /** todo-sync.db: the settings, and the open account's todos. */
+    settingsStore: LocalStore;
+    account: AccountKey;
     settings: SettingsService;
     scheduler: SyncScheduler;
     client: MobileServiceClient;
@@ -116,10 +142,22 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 }
 
 /** `nativeBinding` (TODO_SYNC_SQLITE_BINDING) is for development runs; see OpenStoreOptions. */
-function openAppStore(userDataPath: string, logger: Logger, nativeBinding: string | undefined): LocalStore {
-  const file = path.join(userDataPath, DATABASE_FILE_NAME);
+function openAppStore(
+  userDataPath: string,
+  logger: Logger,
+  nativeBinding: string | undefined,
+  account: AccountKey = OPEN_ACCOUNT,
+): LocalStore {
+  const file =
+    account.kind === 'open'
+      ? path.join(userDataPath, DATABASE_FILE_NAME)
+      : accountDatabasePath(userDataPath, account);
   try {
-    return openStore({ path: file, tables: SYNCED_TABLES, nativeBinding });
+    preparePrivateFolder(userDataPath);
+    prepareDatabaseFile(file);
+    const opened = openStore({ path: file, tables: SYNCED_TABLES, nativeBinding });
+    restrictDatabaseFiles(file);
+    return opened;
   } catch (error) {
     logger.error(`Opening the database ${file} failed`, error);
     const reason = error instanceof StoreError ? error.message : describeError(error);
@@ -128,27 +166,46 @@ function openAppStore(userDataPath: string, logger: Logger, nativeBinding: strin
 }
 
 async function assemble(
-  store: LocalStore,
+  settingsStore: LocalStore,
   options: AppServicesOptions,
   logger: Logger,
   notices: string[],
 ): Promise<AppServices> {
-  const settings = new SettingsService({ keyValues: store.keyValues, env: options.env ?? {}, logger });
+  const settings = new SettingsService({
+    keyValues: settingsStore.keyValues,
+    env: options.env ?? {},
+    logger,
+    tokenCipher: options.tokenCipher,
+    eraseDeletedContent: () => settingsStore.eraseDeletedContent(),
+  });
   if (options.backendUrl) settings.setRunDefaultBackendUrl(options.backendUrl);
 
   const initial = settings.get();
-  const client = new MobileServiceClient(initial.backendUrl, {
-    authToken: () => settings.get().authToken,
-    defaultConflictPolicy: initial.conflictPolicy,
-    timeoutMs: options.requestTimeoutMs,
-  });
-  const syncContext = client.getSyncContext();
-  await syncContext.initialize(store);
-  const todos = client.getSyncTable(todoTable);
+  // The engine of the account signed in now; it is replaced when another one signs in (see
+  // "accounts" below). Everything below reads these bindings, so it follows the switch.
+  let account: AccountEngine = await openAccountEngine(accountOfSession(settings.currentSession()));
+  let { store, client, syncContext, todos } = account;
+
+  async function openAccountEngine(key: AccountKey): Promise<AccountEngine> {
+    const current = settings.get();
+    return createAccountEngine({
+      key,
+      store:
+        key.kind === 'open'
+          ? settingsStore
+          : openAppStore(options.userDataPath, logger, options.env?.TODO_SYNC_SQLITE_BINDING, key),
+      backendUrl: current.backendUrl,
+      sessions: settings,
+      conflictPolicy: current.conflictPolicy,
+      loginUi: options.loginUi,
+      timeoutMs: options.requestTimeoutMs,
+    });
+  }
 
   const isOnline = options.isOnline ?? (() => true);
   const scheduler = new SyncScheduler({
-    runSync: (kind) => runSyncPass(kind),
+    // One at a time with an account switch: a pass runs wholly on one account's engine.
+    runSync: (kind) => exclusively(() => runSyncPass(kind)),
     isOnline,
     intervalMinutes: initial.syncIntervalMinutes,
     clock: options.clock,
@@ -242,8 +299,9 @@ async function assemble(
     }
   }
 
+  let unsubscribeEngine = syncContext.onStatusChanged(publishStatus);
   const unsubscribers: (() => void)[] = [
-    syncContext.onStatusChanged(publishStatus),
+    () => unsubscribeEngine(),
     scheduler.subscribe(publishStatus),
     settings.onChange((change) => {
       applySettingsChange(change);
@@ -256,7 +314,12 @@ async function assemble(
       client.setApplicationUrl(current.backendUrl);
       scheduler.setPaused('no-backend', current.backendUrl === null);
     }
-    if (changed.has('authToken') && current.backendUrl) client.setAuthToken(current.authToken);
+    if (changed.has('authToken')) {
+      const next = accountOfSession(settings.currentSession());
+      if (sameAccount(next, account.key)) client.credentialsChanged();
+      else void switchAccount(next);
+      publishAccount();
+    }
     if (changed.has('conflictPolicy')) syncContext.setConflictPolicy(null, current.conflictPolicy);
     if (changed.has('syncIntervalMinutes')) scheduler.setIntervalMinutes(current.syncIntervalMinutes);
     if (changed.has('workOffline')) scheduler.setPaused('work-offline', current.workOffline);
@@ -310,13 +373,148 @@ async function assemble(
       try {
         await embedded?.stop();
       } finally {
-        store.close();
+        await exclusively(async () => {
+          if (store !== settingsStore) store.close();
+          settingsStore.close();
+        });
       }
     })();
     return closing;
   }
 
-  const handlers = createIpcHandlers({ store, syncContext, todos, scheduler, settings, getStatus });
+  // ------------------------------------------------------------ accounts
+
+  let queue: Promise<unknown> = Promise.resolve();
+  function exclusively<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Moves to another account's file and engine, between sync passes. Until it is done the old
+   * engine sends no token (its session filter no longer matches), so nothing queued under one
+   * identity can go out under another.
+   */
+  function switchAccount(key: AccountKey): Promise<void> {
+    return exclusively(async () => {
+      if (closing || sameAccount(key, account.key)) return;
+      const previous = account;
+      const next = await openAccountEngine(key);
+      account = next;
+      ({ store, client, syncContext, todos } = next);
+      syncContext.setConflictPolicy(null, settings.get().conflictPolicy);
+      unsubscribeEngine();
+      unsubscribeEngine = syncContext.onStatusChanged(publishStatus);
+      rebindDataListeners();
+      accountHandlers = buildHandlers();
+      if (previous.store !== settingsStore) previous.store.close();
+      logger.info(
+        `Now using the data of ${key.kind === 'open' ? 'the open backend' : 'a signed-in account'}`,
+      );
+      for (const listener of dataListeners.keys())
+        listener({ tables: SYNCED_TABLES.map((table) => table.name) });
+      publishStatus();
+      scheduler.requestFullSync();
+    });
+  }
+
+  const accountListeners = new Set<(view: AccountView) => void>();
+  function accountView(): AccountView {
+    const session = settings.currentSession();
+    const lastProvider = settingsStore.keyValues.get(LAST_PROVIDER_KEY);
+    return {
+      signedIn: session !== null,
+      userId: session?.userId ?? null,
+      origin: session?.origin ?? null,
+      expiresAt: session?.expiresAt ?? null,
+      lastProvider: typeof lastProvider === 'string' ? lastProvider : null,
+      canSignIn: options.loginUi !== undefined && settings.get().backendUrl !== null,
+      tokenStorage: settings.tokenStorage(),
+      onlyBasicTextEncryption: settings.onlyBasicTextEncryption(),
+    };
+  }
+  function publishAccount(): void {
+    const view = accountView();
+    for (const listener of accountListeners) {
+      try {
+        listener(view);
+      } catch (error) {
+        logger.error('An account listener failed', error);
+      }
+    }
+  }
+
+  const accountService: AccountService = {
+    view: accountView,
+    async signIn(provider) {
+      const chosen = provider ?? accountView().lastProvider;
+      // App Service can renew a session without a window; where it cannot, sign in again.
+      if (settings.currentSession() && !provider) {
+        try {
+          if (await client.refreshUser()) return accountView();
+        } catch (error) {
+          logger.warn(`Renewing the session failed: ${describeError(error)}`);
+        }
+      }
+      if (!chosen) throw new AppError('invalid-request', 'Choose how to sign in.');
+      const user = await client.login(chosen);
+      settingsStore.keyValues.set(LAST_PROVIDER_KEY, chosen);
+      logger.info(
+        `Signed in (${describeAccount({ kind: 'user', origin: settings.currentSession()?.origin ?? '', userId: user.userId })})`,
+      );
+      await queue;
+      publishAccount();
+      return accountView();
+    },
+    async signOut(confirmUnsyncedChanges) {
+      const pending = store.operations.list().length;
+      if (pending > 0 && !confirmUnsyncedChanges) {
+        throw new AppError(
+          'refused',
+          `${pending === 1 ? '1 change has' : `${pending} changes have`} not reached the server yet. ` +
+            'They stay on this computer for when you sign in again; export them first if you want a copy.',
+        );
+      }
+      settings.setSession(null);
+      await queue;
+      try {
+        await options.loginUi?.signedOut?.();
+      } catch (error) {
+        logger.warn('Clearing the sign-in window’s cookies failed', error);
+      }
+      logger.info('Signed out');
+      publishAccount();
+      return accountView();
+    },
+    allowBasicTextStorage(allow) {
+      settings.allowBasicTextStorage(allow);
+      publishAccount();
+      return accountView();
+    },
+  };
+
+  const buildHandlers = (): IpcHandlers =>
+    createIpcHandlers({ store, syncContext, todos, scheduler, settings, getStatus, account: accountService });
+  let accountHandlers = buildHandlers();
+  // Stable for the dispatcher, which registers once: each call goes to the current account.
+  const handlers = Object.fromEntries(
+    (Object.keys(accountHandlers) as (keyof IpcHandlers)[]).map((channel) => [
+      channel,
+      (request: never) => (accountHandlers[channel] as (request: never) => Promise<unknown>)(request),
+    ]),
+  ) as unknown as IpcHandlers;
+
+  const dataListeners = new Map<(change: DataChanged) => void, () => void>();
+  function rebindDataListeners(): void {
+    for (const [listener, unsubscribe] of dataListeners) {
+      unsubscribe();
+      dataListeners.set(
+        listener,
+        syncContext.onDataChanged((tables) => listener({ tables })),
+      );
+    }
+  }
 
   return {
     handlers,
@@ -334,12 +532,43 @@ async function assemble(
       return () => statusListeners.delete(listener);
     },
     onDataChanged(listener) {
-      return syncContext.onDataChanged((tables) => listener({ tables }));
+      dataListeners.set(
+        listener,
+        syncContext.onDataChanged((tables) => listener({ tables })),
+      );
+      return () => {
+        dataListeners.get(listener)?.();
+        dataListeners.delete(listener);
+      };
+    },
+    account: accountService,
+    onAccountChanged(listener) {
+      accountListeners.add(listener);
+      return () => accountListeners.delete(listener);
     },
     notifyResume: () => scheduler.notifyResume(),
     notifyOnline: (online) => scheduler.notifyOnline(online),
     start,
     close,
-    parts: { store, settings, scheduler, client, syncContext, todos },
+    parts: {
+      get store() {
+        return store;
+      },
+      settingsStore,
+      get account() {
+        return account.key;
+      },
+      settings,
+      scheduler,
+      get client() {
+        return client;
+      },
+      get syncContext() {
+        return syncContext;
+      },
+      get todos() {
+        return todos;
+      },
+    },
   };
 }

@@ -43,6 +43,11 @@ export interface ExplainedQuery {
 
 /** The Store, plus what only tools (benchmark, diagnostics) need. */
 export interface LocalStore extends Store {
+  /**
+   * Overwrites what deleted rows left in the file (secure_delete, VACUUM, then a truncated WAL):
+   * after a secret such as a plaintext token was removed, its bytes are gone from the disk file too.
+   */
+  eraseDeletedContent(): void;
   explainQuery(
     tableName: string,
     query?: StoreQuery<SystemColumns & Record<string, unknown>>,
@@ -319,6 +324,15 @@ class SqliteStore implements LocalStore {
     if (!known) throw new StoreError('unknown-table', `No table named "${tableName}" is declared.`);
     const { select, count } = known.table.explain(query);
     return { select, count };
+  }
+
+  eraseDeletedContent(): void {
+    this.connection.guard('Erasing deleted data', () => {
+      const db = this.connection.db;
+      db.pragma('secure_delete = ON');
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    });
   }
 
   close(): void {

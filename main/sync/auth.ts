@@ -11,16 +11,6 @@
  */
 import { SyncError, type RequestSummary } from './errors';
 
-/** The providers App Service Authentication offers, by the name its URLs use. */
-export const LOGIN_PROVIDERS = [
-  { id: 'aad', label: 'Microsoft Entra ID' },
-  { id: 'microsoftaccount', label: 'Microsoft account' },
-  { id: 'google', label: 'Google' },
-  { id: 'facebook', label: 'Facebook' },
-  { id: 'twitter', label: 'X' },
-  { id: 'apple', label: 'Apple' },
-] as const;
-
 /** A custom provider (OpenID Connect in App Service) is named by the person; the name goes into a path. */
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 

@@ -157,9 +157,8 @@ export class MobileServiceClient {
       throw new SignInError('wrong-origin', 'The backend address changed during sign-in. Sign in again.');
     const session = parseLoginDoneUrl(finished, backend);
     this.useSession(session);
-    const user = this.currentUser;
-    if (!user) throw new SyncUsageError('The new session was not kept.');
-    return user;
+    // From the session itself: the holder may now give it to another account's client.
+    return { userId: session.userId ?? 'unknown', mobileServiceAuthenticationToken: session.token };
   }
 
   /**
@@ -186,11 +185,16 @@ export class MobileServiceClient {
     if (this.session.get() !== null) this.session.set(null);
   }
 
+  /** The session was replaced from outside (settings): a 401 no longer stands. */
+  credentialsChanged(): void {
+    if (this.syncContext.getStatus().connectivity === 'unauthorized')
+      this.syncContext.status.setConnectivity('online');
+  }
+
   private useSession(session: AuthSession): void {
     this.session.set(session);
     // A new token is a new chance: the next request decides whether it is accepted.
-    if (this.syncContext.getStatus().connectivity === 'unauthorized')
-      this.syncContext.status.setConnectivity('online');
+    this.credentialsChanged();
   }
 
   private requireUrl(): string {

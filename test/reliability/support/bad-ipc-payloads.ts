@@ -87,6 +87,12 @@ export const VALID_EXAMPLES: { readonly [C in IpcChannel]: unknown } = {
   'settings:test-connection': { backendUrl: 'http://127.0.0.1:9' },
   'data:export-unsynced': undefined,
   'data:reset': { discardUnsyncedChanges: false },
+  'account:get': undefined,
+  'account:sign-in': { provider: 'aad' },
+  'account:sign-out': { confirmUnsyncedChanges: false },
+  'account:basic-text-storage': { allow: false },
+  'desktop:get-preferences': undefined,
+  'desktop:set-preferences': { keepInTray: false },
 };
 
 /** Channels whose valid example still must not succeed: it names something that does not exist. */
@@ -106,6 +112,7 @@ const READ_ONLY_CHANNELS: ReadonlySet<IpcChannel> = new Set([
   'conflicts:list',
   'rejected:list',
   'settings:get',
+  'desktop:get-preferences',
   'data:export-unsynced',
   'settings:test-connection',
 ]);
