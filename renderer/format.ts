@@ -34,7 +34,8 @@ export const CONNECTIVITY_LABELS: Record<Connectivity, { label: string; detail: 
   },
   unauthorized: {
     label: 'Not signed in',
-    detail: 'The server did not accept the sign-in token. Update it in Settings to sync again.',
+    // Either no sign-in was sent or it ended: the status line's error says which.
+    detail: 'The server needs you to sign in. Sign in from Settings to sync again.',
   },
   'local-only': { label: 'On this computer only', detail: 'No server is set up, so nothing is synced.' },
 };

@@ -11,7 +11,7 @@
 import { IPC_CHANNELS, ipcChannels } from '../../common/ipc-contract';
 import type { IpcChannel, IpcErrorPayload, IpcHandlers, IpcResult } from '../../common/ipc-contract';
 import type { z } from 'zod';
-import { describeZodIssues, INTERNAL_ERROR_MESSAGE, knownErrorPayload } from './errors';
+import { describeZodIssues, INTERNAL_ERROR_MESSAGE, knownErrorPayload, zodIssuesForLog } from './errors';
 import type { IpcSender, SenderCheck } from './trusted-sender';
 import type { Logger } from '../services/logger';
 
@@ -98,10 +98,10 @@ export function createIpcDispatcher({
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       const issues = describeZodIssues(parsed.error);
-      logger.warn(`IPC: refused ${channel} with an invalid payload`, issues);
+      logger.warn(`IPC: refused ${channel} with an invalid payload`, zodIssuesForLog(parsed.error));
       return failure({
         code: 'invalid-request',
-        message: parsed.error.issues[0]?.message ?? 'The request is not valid.',
+        message: issues[0] ?? 'The request is not valid.',
         issues,
       });
     }

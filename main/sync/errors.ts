@@ -84,11 +84,25 @@ export class TimeoutError extends SyncError {
   constructor(request: RequestSummary, timeoutMs: number) {
     super(
       'timeout',
-      `The server did not answer within ${Math.round(timeoutMs / 1000)} s. Syncing will try again.`,
+      `The server did not answer within ${describeDuration(timeoutMs)}. Syncing will try again.`,
     );
     this.request = request;
     this.timeoutMs = timeoutMs;
   }
+}
+
+/**
+ * A duration as a person says it: "800 milliseconds", "1 second", "2.5 seconds", "90 seconds",
+ * "5 minutes". Rounding "500 ms" to "0 s" or "1.5 s" to "2 s" would misstate the wait.
+ */
+export function describeDuration(ms: number): string {
+  const unit = (value: number, one: string, many: string) => {
+    const shown = Number(value.toFixed(1));
+    return `${shown.toLocaleString('en')} ${shown === 1 ? one : many}`;
+  };
+  if (ms < 1000) return unit(Math.round(ms), 'millisecond', 'milliseconds');
+  if (ms < 120_000) return unit(ms / 1000, 'second', 'seconds');
+  return unit(ms / 60_000, 'minute', 'minutes');
 }
 
 /** An answer that does not follow the protocol: not JSON, truncated, missing its ETag... */
@@ -124,7 +138,8 @@ export class PurgeRefusedError extends SyncError {
   constructor(tableName: string, pendingOperations: number) {
     super(
       'internal',
-      `${pendingOperations} unsynced change(s) in "${tableName}" would be lost. Sync first, or purge with force.`,
+      `${pendingOperations === 1 ? '1 change' : `${pendingOperations} changes`} not synced yet would be lost. ` +
+        'Sync first, or confirm that they may be discarded.',
     );
     this.tableName = tableName;
     this.pendingOperations = pendingOperations;

@@ -4,7 +4,7 @@ import { IPC_CHANNELS } from '../../../common/ipc-contract';
 import type { IpcChannel, IpcHandlers, IpcResult } from '../../../common/ipc-contract';
 import { createIpcDispatcher } from '../../../main/ipc/dispatch';
 import { INTERNAL_ERROR_MESSAGE } from '../../../main/ipc/errors';
-import { AppError } from '../../../main/services/errors';
+import { ServiceError } from '../../../main/services/errors';
 import { StoreError } from '../../../main/store/errors';
 import { SyncError, UnauthorizedError } from '../../../main/sync/errors';
 import {
@@ -155,14 +155,14 @@ describe('createIpcDispatcher', () => {
   describe('errors thrown by handlers', () => {
     it.each<[string, unknown, string, string]>([
       [
-        'AppError',
-        new AppError('not-found', 'That todo no longer exists.'),
+        'ServiceError',
+        new ServiceError('not-found', 'That todo no longer exists.'),
         'not-found',
         'That todo no longer exists.',
       ],
       [
-        'AppError with issues',
-        new AppError('refused', 'Resolve the conflict first.', ['a']),
+        'ServiceError with issues',
+        new ServiceError('refused', 'Resolve the conflict first.', ['a']),
         'refused',
         'Resolve the conflict first.',
       ],

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../common/sync-types';
-import { AppError } from '../../../main/services/errors';
+import { ServiceError } from '../../../main/services/errors';
 import { SETTINGS_STORAGE_KEY, SettingsService, type SettingsChange } from '../../../main/services/settings';
 import { MemoryKeyValues, recordingLogger } from './support/memory-key-values';
 
@@ -11,15 +11,15 @@ function createSettings(env: Record<string, string | undefined> = {}): SettingsS
   return new SettingsService({ keyValues, env, logger });
 }
 
-function expectRefused(action: () => unknown, code: string, message: RegExp): AppError {
+function expectRefused(action: () => unknown, code: string, message: RegExp): ServiceError {
   let thrown: unknown;
   try {
     action();
   } catch (error) {
     thrown = error;
   }
-  expect(thrown).toBeInstanceOf(AppError);
-  const error = thrown as AppError;
+  expect(thrown).toBeInstanceOf(ServiceError);
+  const error = thrown as ServiceError;
   expect(error.code).toBe(code);
   expect(error.message).toMatch(message);
   return error;
@@ -87,12 +87,12 @@ describe('settings', () => {
     expect(settings.get().syncIntervalMinutes).toBe(5);
   });
 
-  it('refuses an unknown conflict policy, naming the allowed ones', () => {
+  it('refuses an unknown conflict policy, naming the allowed ones as the form does', () => {
     const settings = createSettings();
     expectRefused(
       () => settings.update({ conflictPolicy: 'last-writer-wins' }),
       'invalid-request',
-      /one of: merge, ask, server-wins, client-wins/,
+      /Merge, Ask me, Server wins or Mine wins/,
     );
     expect(settings.get().conflictPolicy).toBe('merge');
   });
