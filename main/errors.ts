@@ -1,6 +1,6 @@
 /**
  * What every error the main process raises on purpose has in common, whichever layer raises
- * it (the store's StoreError, the sync engine's SyncError family, the services' AppError):
+ * it (the store's StoreError, the sync engine's SyncError family, the services' ServiceError):
  * a message written for a person, and the IPC contract's code it reaches the renderer with.
  *
  * It sits below every layer of main/ so each layer's errors can extend it, and the IPC layer

@@ -36,7 +36,7 @@ import {
 import { accountOfSession, createAccountEngine, type AccountEngine } from './accounts';
 import { LOCAL_ONLY_MESSAGE, type EmbeddedBackend } from './backend-process';
 import { describeError } from './errors';
-import { AppError } from './errors';
+import { ServiceError } from './errors';
 import { createIpcHandlers, type AccountService } from './ipc-handlers';
 import { silentLogger, type Logger } from './logger';
 import {
@@ -457,7 +457,7 @@ async function assemble(
           logger.warn(`Renewing the session failed: ${describeError(error)}`);
         }
       }
-      if (!chosen) throw new AppError('invalid-request', 'Choose how to sign in.');
+      if (!chosen) throw new ServiceError('invalid-request', 'Choose how to sign in.');
       const user = await client.login(chosen);
       settingsStore.keyValues.set(LAST_PROVIDER_KEY, chosen);
       logger.info(
@@ -470,7 +470,7 @@ async function assemble(
     async signOut(confirmUnsyncedChanges) {
       const pending = store.operations.list().length;
       if (pending > 0 && !confirmUnsyncedChanges) {
-        throw new AppError(
+        throw new ServiceError(
           'refused',
           `${pending === 1 ? '1 change has' : `${pending} changes have`} not reached the server yet. ` +
             'They stay on this computer for when you sign in again; export them first if you want a copy.',

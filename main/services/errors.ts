@@ -6,8 +6,8 @@
 import type { IpcErrorCode } from '../../common/ipc-contract';
 import { UserFacingError } from '../errors';
 
-export class AppError extends UserFacingError {
-  override readonly name = 'AppError';
+export class ServiceError extends UserFacingError {
+  override readonly name = 'ServiceError';
 
   constructor(
     readonly code: IpcErrorCode,
@@ -24,8 +24,8 @@ export class AppError extends UserFacingError {
   }
 }
 
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof ServiceError;
 }
 
 /** The message of any thrown value, for logs. */

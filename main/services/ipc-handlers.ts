@@ -2,7 +2,7 @@
  * One handler per IPC channel, over the real services. The dispatcher (main/ipc/dispatch.ts)
  * has already checked the sender and parsed the payload with the contract's schema, so each
  * handler receives a typed, valid request. What a handler throws crosses to the renderer as a
- * typed error: AppError here, StoreError and SyncError from below.
+ * typed error: ServiceError here, StoreError and SyncError from below.
  *
  * Local writes go through the sync table, which writes the row and queues its operation in one
  * transaction; the scheduler then pushes them shortly after, and the engine announces the
@@ -15,7 +15,7 @@ import { todoTable, type TodoItem } from '../../common/todo-table';
 import type { Store } from '../store/types';
 import type { ConflictResolution, SyncContext, SyncIssueDetails, SyncTable } from '../sync';
 import { Query } from '../sync';
-import { AppError } from './errors';
+import { ServiceError } from './errors';
 import type { SyncScheduler } from './scheduler';
 import type { SettingsService } from './settings';
 import { saveEditAgainstBase } from './todo-edit';
@@ -42,7 +42,7 @@ export interface AccountService {
   view(): AccountView;
   /** Renews the session or opens the sign-in window; rejects with SignInError when cancelled. */
   signIn(provider: string | undefined): Promise<AccountView>;
-  /** Refuses with AppError('refused') while unsynced changes exist, unless confirmed. */
+  /** Refuses with ServiceError('refused') while unsynced changes exist, unless confirmed. */
   signOut(confirmUnsyncedChanges: boolean): Promise<AccountView>;
   allowBasicTextStorage(allow: boolean): AccountView;
 }
@@ -55,19 +55,19 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
 
   const requireTodo = (id: string): TodoItem => {
     const existing = store.table(todoTable).lookup(id);
-    if (!existing) throw new AppError('not-found', GONE_MESSAGE);
+    if (!existing) throw new ServiceError('not-found', GONE_MESSAGE);
     return existing;
   };
 
   const requireAccount = (): AccountService => {
-    if (!services.account) throw new AppError('refused', 'Signing in is not available here.');
+    if (!services.account) throw new ServiceError('refused', 'Signing in is not available here.');
     return services.account;
   };
 
   const requireIssue = (issueId: number, kind: SyncIssue['kind']): SyncIssueDetails => {
     const issue = syncContext.getIssue(issueId);
     if (!issue || issue.kind !== kind) {
-      throw new AppError(
+      throw new ServiceError(
         'not-found',
         kind === 'conflict'
           ? 'This conflict has already been settled.'
@@ -152,7 +152,7 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
     'data:reset': async ({ discardUnsyncedChanges }) => {
       const pending = store.operations.list().length;
       if (pending > 0 && !discardUnsyncedChanges) {
-        throw new AppError(
+        throw new ServiceError(
           'refused',
           `${pending === 1 ? '1 change has' : `${pending} changes have`} not reached the server yet. ` +
             'Export them first, or confirm that they may be discarded.',

@@ -27,7 +27,7 @@ import {
 } from '../../common/sync-types';
 import type { KeyValueStore } from '../store/types';
 import { checkBackendAddress, originOf, sessionForToken, type AuthSession } from '../sync/auth';
-import { AppError } from './errors';
+import { ServiceError } from './errors';
 import { silentLogger, type Logger } from './logger';
 
 export const SETTINGS_STORAGE_KEY = 'settings';
@@ -109,12 +109,12 @@ export function describeSettingsIssues(error: z.ZodError): string[] {
   return [...new Set(messages)];
 }
 
-/** Validates a patch the way `update` does; throws AppError('invalid-request'). */
+/** Validates a patch the way `update` does; throws ServiceError('invalid-request'). */
 export function parseSettingsPatch(patch: unknown): SettingsPatch {
   const parsed = settingsPatchSchema.safeParse(patch);
   if (parsed.success) return parsed.data;
   const issues = describeSettingsIssues(parsed.error);
-  throw new AppError('invalid-request', issues[0] ?? 'These settings are not valid.', issues);
+  throw new ServiceError('invalid-request', issues[0] ?? 'These settings are not valid.', issues);
 }
 
 /** "https://host/app/" and "https://host/app" are one backend; keep a single spelling. */
@@ -127,13 +127,13 @@ function readEnvBackendUrl(env: Readonly<Record<string, string | undefined>>): s
   if (!raw) return null;
   const parsed = settingsPatchSchema.safeParse({ backendUrl: raw });
   if (!parsed.success || !parsed.data.backendUrl) {
-    throw new AppError(
+    throw new ServiceError(
       'invalid-request',
       `${BACKEND_URL_ENV} must be an http:// or https:// URL; it is set to ${JSON.stringify(raw.slice(0, 200))}.`,
     );
   }
   const insecure = insecureAddressProblem(parsed.data.backendUrl);
-  if (insecure) throw new AppError('invalid-request', `${BACKEND_URL_ENV}: ${insecure}`);
+  if (insecure) throw new ServiceError('invalid-request', `${BACKEND_URL_ENV}: ${insecure}`);
   return normalizeBackendUrl(parsed.data.backendUrl);
 }
 
@@ -219,7 +219,7 @@ export class SettingsService {
   /** The person's choice to keep the token under basic_text encryption across restarts. */
   allowBasicTextStorage(allow: boolean): void {
     if (!this.onlyBasicTextEncryption()) {
-      throw new AppError(
+      throw new ServiceError(
         'refused',
         'This computer encrypts the sign-in token with the system’s keychain already.',
       );
@@ -248,7 +248,7 @@ export class SettingsService {
   }
 
   /**
-   * Validates and saves a patch; all or nothing. A bad value throws AppError with a
+   * Validates and saves a patch; all or nothing. A bad value throws ServiceError with a
    * sentence per problem, and every setting keeps its old value.
    */
   update(patch: unknown): SettingsView {
@@ -267,7 +267,7 @@ export class SettingsService {
     if (parsed.authToken !== undefined) {
       if (parsed.authToken === null) session = null;
       else if (backend === null) {
-        throw new AppError('invalid-request', 'Choose a backend address before setting an auth token.', [
+        throw new ServiceError('invalid-request', 'Choose a backend address before setting an auth token.', [
           'Choose a backend address before setting an auth token.',
         ]);
       } else session = sessionForToken(parsed.authToken, backend);
@@ -280,7 +280,7 @@ export class SettingsService {
   setRunDefaultBackendUrl(url: string | null): void {
     const previous = this.get();
     if (url !== null && !settingsPatchSchema.safeParse({ backendUrl: url }).success) {
-      throw new AppError('invalid-request', FIELD_MESSAGES.backendUrl);
+      throw new ServiceError('invalid-request', FIELD_MESSAGES.backendUrl);
     }
     this.runDefaultBackendUrl = url === null ? null : normalizeBackendUrl(url);
     this.emit(previous);
@@ -294,11 +294,11 @@ export class SettingsService {
   private acceptBackendUrl(requested: string | null): string | null {
     const url = requested === null ? null : normalizeBackendUrl(requested);
     const insecure = url === null ? null : insecureAddressProblem(url);
-    if (insecure) throw new AppError('invalid-request', insecure, [insecure]);
+    if (insecure) throw new ServiceError('invalid-request', insecure, [insecure]);
     if (this.envBackendUrl !== null) {
       // A form sent back unchanged is fine; choosing another backend is not possible here.
       if (url === this.envBackendUrl) return this.saved.backendUrl;
-      throw new AppError(
+      throw new ServiceError(
         'refused',
         `The backend address is set by the ${BACKEND_URL_ENV} environment variable. Remove it to choose a backend here.`,
       );

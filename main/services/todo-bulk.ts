@@ -11,7 +11,7 @@ import type { TodoBulk, TodoBulkResult, TodoChanges } from '../../common/ipc-con
 import { todoTable, type TodoItem } from '../../common/todo-table';
 import type { Store } from '../store/types';
 import type { SyncTable } from '../sync';
-import { AppError } from './errors';
+import { ServiceError } from './errors';
 
 export async function applyTodoBulk(
   store: Store,
@@ -27,13 +27,13 @@ export async function applyTodoBulk(
   const removedBefore: TodoItem[] = [];
   for (const id of [...updates.map((u) => u.id), ...removals]) {
     if (touched.has(id)) {
-      throw new AppError('invalid-request', 'The same todo is named twice in one change.', [id]);
+      throw new ServiceError('invalid-request', 'The same todo is named twice in one change.', [id]);
     }
     touched.add(id);
     if (!table.lookup(id)) missing.push(id);
   }
   if (missing.length > 0) {
-    throw new AppError(
+    throw new ServiceError(
       'not-found',
       missing.length === 1
         ? 'One of these todos no longer exists. It may have been deleted, here or on another device.'

@@ -19,7 +19,7 @@ import type { Store } from '../store/types';
 import type { SyncContext } from '../sync';
 import { editAgainstBase } from '../sync/merge';
 import { toSnapshot, type LocalRecord } from '../sync/records';
-import { AppError } from './errors';
+import { ServiceError } from './errors';
 
 export const EDITED_MEANWHILE_MESSAGE =
   'This todo was changed on another device while you were editing it here.';
@@ -47,7 +47,7 @@ export function saveEditAgainstBase(
   const policy: ConflictPolicy = syncContext.getConflictPolicy(tableName);
   const result = store.transaction((): EditResult => {
     const current = table.lookup(id) as LocalRecord | undefined;
-    if (!current) throw new AppError('not-found', notFoundMessage);
+    if (!current) throw new ServiceError('not-found', notFoundMessage);
     const plan = editAgainstBase(base, current, edited);
     // Changes that arrived meanwhile come from a pull, which never touches a record with
     // pending operations: with some pending, the other value is this computer's own (another

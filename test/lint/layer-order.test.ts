@@ -44,7 +44,7 @@ describe('the layer order inside main/', () => {
     ],
     [
       'main/sync/errors.ts',
-      "import { AppError } from '../services/errors';\nexport const x = AppError;",
+      "import { ServiceError } from '../services/errors';\nexport const x = ServiceError;",
       'services',
     ],
     // '..' from main/sync is main/index.ts, the shell's entry.
