@@ -12,9 +12,15 @@ import type { SyncResult } from '../../common/sync-types';
 import { describeError, todoSync } from '../api';
 import { plural } from '../format';
 import { useDataVersion, useDebouncedValue, useSyncStatus } from '../hooks/useSync';
+import { useEverydayFeatures } from '../hooks/useEverydayFeatures';
 import { useTodoWindow } from '../hooks/useTodoWindow';
+import { snapshotOf } from '../hooks/useUndo';
 import { AddTodo } from './AddTodo';
 import { Banners } from './Banners';
+import { BulkBar } from './BulkBar';
+import { DetailsPane } from './DetailsPane';
+import { LiveRegion } from './LiveRegion';
+import { ShortcutsHelp } from './ShortcutsHelp';
 import { ConflictDialog } from './ConflictDialog';
 import { filterTabId, Header, Toolbar } from './Header';
 import { RejectedPanel } from './RejectedPanel';
@@ -93,6 +99,10 @@ export function App() {
     [showToast],
   );
 
+  // Undo/redo, multi-select, the Completed section, details, shortcuts help, announcements.
+  const everyday = useEverydayFeatures({ query, data, status, bumpData, showToast, showError });
+  const { announce } = everyday.announcer;
+
   // ------------------------------------------------------------ deleting with undo
 
   /** The remove call waits until the undo window has passed; if the app closes first, the todo stays. */
@@ -118,7 +128,15 @@ export function App() {
     pendingDelete.current = null;
     setDeletingItem(null);
     showToast({ tone: 'info', text: `Kept “${pending.item.text}”.` }, 2500);
-  }, [showToast]);
+    announce(`Kept “${pending.item.text}”.`);
+  }, [showToast, announce]);
+
+  /** Undo from the toast or the struck-out row: the delete's undo step is used up too. */
+  const undoDeleteByHand = useCallback(() => {
+    const id = pendingDelete.current?.item.id;
+    undoDelete();
+    if (id) everyday.undo.forgetDelete(id);
+  }, [undoDelete, everyday.undo]);
 
   useEffect(() => {
     const flush = () => void commitDelete();
@@ -132,8 +150,8 @@ export function App() {
     () => ({
       toggle: (item) => {
         data.patchRow(item.id, { complete: !item.complete, pending: true });
-        todoSync.updateTodo({ id: item.id, changes: { complete: !item.complete } }).then(
-          () => bumpData(),
+        everyday.undo.edit(item, { complete: !item.complete }).then(
+          () => announce(`${item.complete ? 'Reopened' : 'Completed'} “${item.text}”.`),
           (error: unknown) => {
             showError(`“${item.text}” could not be updated.`, error);
             void data.refresh();
@@ -143,7 +161,7 @@ export function App() {
       saveEdit: async (item, text, base) => {
         data.patchRow(item.id, { text, pending: true });
         try {
-          const saved = await todoSync.updateTodo({ id: item.id, changes: { text }, base });
+          const saved = await everyday.undo.edit(item, { text }, undefined, base);
           void reportEditMeanwhile(item, text, base, saved);
         } catch (error) {
           showError('The change was not saved.', error);
@@ -155,27 +173,36 @@ export function App() {
         const timer = setTimeout(() => void commitDelete(), UNDO_MS);
         pendingDelete.current = { item, timer };
         setDeletingItem(item);
+        everyday.undo.recordDelete(snapshotOf(item), {
+          stillWaiting: () => pendingDelete.current?.item.id === item.id,
+          cancel: undoDelete,
+        });
+        announce(`Deleted “${item.text}”.`);
         showToast(
-          { tone: 'info', text: `Deleted “${item.text}”.`, action: { label: 'Undo', run: undoDelete } },
+          { tone: 'info', text: `Deleted “${item.text}”.`, action: { label: 'Undo', run: undoDeleteByHand } },
           UNDO_MS,
         );
       },
       undoRemove: () => {
-        undoDelete();
+        undoDeleteByHand();
       },
       openIssue: (item) => {
         if (item.issue === 'conflict') void openConflicts(item.id);
         else if (item.issue === 'rejected') void openRejected();
       },
+      openDetails: (item) => everyday.details.open(item),
+      toggleSelected: () => everyday.toggleSelected(),
+      removeSelected: () => everyday.deleteSelected(),
+      clearCompleted: () => everyday.clearCompleted(),
     }),
     // openConflicts/openRejected only use stable setters and the API.
-    [data, bumpData, commitDelete, undoDelete, showError, showToast],
+    [data, bumpData, commitDelete, undoDelete, undoDeleteByHand, showError, showToast, announce, everyday],
   );
 
   const addTodo = useCallback(
     async (text: string) => {
-      await todoSync.addTodo({ text });
-      bumpData();
+      await everyday.undo.add(text);
+      announce(`Added “${text}”.`);
     },
     [bumpData],
   );
@@ -353,18 +380,15 @@ export function App() {
       const modifier = event.ctrlKey || event.metaKey;
       if (!modifier || event.altKey) return;
       const key = event.key.toLowerCase();
-      const typing = (event.target as HTMLElement).closest('input, textarea, [contenteditable="true"]');
       if (key === 'f') {
         event.preventDefault();
         searchBox.current?.querySelector('input')?.focus();
-      } else if (key === 'z' && !typing && pendingDelete.current) {
-        event.preventDefault();
-        undoDelete();
       }
+      // Ctrl/Cmd+Z undoes through everyday.undo (useEverydayFeatures), a pending delete included.
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [undoDelete]);
+  }, []);
 
   // ------------------------------------------------------------ view
 
@@ -397,6 +421,15 @@ export function App() {
             listId={LIST_ID}
           />
           <AddTodo onAdd={addTodo} />
+          {everyday.selection.size > 0 ? (
+            <BulkBar
+              count={everyday.selection.size}
+              allComplete={everyday.selectionAllComplete}
+              onComplete={everyday.completeSelected}
+              onDelete={everyday.deleteSelected}
+              onClear={everyday.selection.clear}
+            />
+          ) : null}
           <Banners
             conflicts={conflictCount}
             rejected={rejectedCount}
@@ -408,16 +441,38 @@ export function App() {
           <TodoList
             id={LIST_ID}
             labelledBy={filterTabId(filter)}
-            data={data}
+            data={everyday.list}
+            selection={everyday.selection}
             queryKey={`${filter}\u0000${settledSearch}`}
             deletingId={deletingItem?.id ?? null}
             actions={listActions}
             emptyText={emptyText(filter, settledSearch)}
           />
         </div>
+        {everyday.details.isOpen && everyday.details.lastSeen ? (
+          <DetailsPane
+            key={everyday.details.lastSeen.id}
+            item={everyday.details.item}
+            lastSeen={everyday.details.lastSeen}
+            save={everyday.details.save}
+            onClose={everyday.details.close}
+            onOpenIssue={listActions.openIssue}
+          />
+        ) : null}
       </main>
-      <StatusBar status={status} onRetry={() => void syncNow()} />
+      <StatusBar
+        status={status}
+        onRetry={() => void syncNow()}
+        onToggleOffline={(workOffline) => {
+          todoSync.setSettings({ workOffline }).then(
+            () => announce(workOffline ? 'Working offline.' : 'Back online.'),
+            (error: unknown) => showError('Could not change Work offline.', error),
+          );
+        }}
+      />
       <Toast toast={toast} onDismiss={dismissToast} />
+      <LiveRegion message={everyday.announcer.message} />
+      {everyday.shortcutsOpen ? <ShortcutsHelp onClose={() => everyday.setShortcutsOpen(false)} /> : null}
 
       {dialog === 'conflicts' && conflicts.length > 0 ? (
         <ConflictDialog conflicts={conflicts} onResolve={resolveConflict} onClose={() => setDialog('none')} />

@@ -103,3 +103,11 @@ export const LogoIcon = () => (
     <path d="M9.5 16.5l4.5 4.5 8.5-9.5" class="logo-check" />
   </svg>
 );
+
+/** Opens a todo's details pane: a page with lines. */
+export const DetailsIcon = () => (
+  <Icon size={16}>
+    <path d="M6 3h9l4 4v14H6z" />
+    <path d="M9.5 11h6M9.5 15h6" />
+  </Icon>
+);

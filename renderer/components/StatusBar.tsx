@@ -6,9 +6,11 @@ import { useNow } from '../hooks/useSync';
 interface StatusBarProps {
   status: SyncStatus | null;
   onRetry(): void;
+  /** Work Offline in one click (also in the File menu and Settings). */
+  onToggleOffline?(workOffline: boolean): void;
 }
 
-export function StatusBar({ status, onRetry }: StatusBarProps) {
+export function StatusBar({ status, onRetry, onToggleOffline }: StatusBarProps) {
   const now = useNow(15_000);
   if (!status) {
     return (
@@ -32,6 +34,21 @@ export function StatusBar({ status, onRetry }: StatusBarProps) {
         <span class="status-dot" aria-hidden="true" />
         {connectivity.label}
       </span>
+      {onToggleOffline && status.connectivity !== 'local-only' ? (
+        <button
+          type="button"
+          class="offline-toggle"
+          aria-pressed={status.connectivity === 'working-offline' ? 'true' : 'false'}
+          title={
+            status.connectivity === 'working-offline'
+              ? 'Syncing is paused. Click to go back online.'
+              : 'Pause all network activity; changes wait on this computer.'
+          }
+          onClick={() => onToggleOffline(status.connectivity !== 'working-offline')}
+        >
+          Work offline
+        </button>
+      ) : null}
 
       <span class="status-item status-sync" role="status" aria-live="polite">
         {progress ? (

@@ -5,7 +5,9 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TodoEditBase, TodoListItem } from '../../common/ipc-contract';
-import type { TodoWindow } from '../hooks/useTodoWindow';
+import type { SectionedWindow } from '../hooks/useCompletedSection';
+import type { Selection } from '../hooks/useSelection';
+import { CompletedHeader } from './CompletedHeader';
 import { ROW_HEIGHT, TodoRow, type RowActions } from './TodoRow';
 
 const OVERSCAN_ROWS = 6;
@@ -16,10 +18,16 @@ export interface ListActions {
   remove(item: TodoListItem): void;
   undoRemove(): void;
   openIssue(item: TodoListItem): void;
+  openDetails(item: TodoListItem): void;
+  /** Space or Delete on a multi-selection. */
+  toggleSelected(): void;
+  removeSelected(): void;
+  clearCompleted(): void;
 }
 
 interface TodoListProps {
-  data: TodoWindow;
+  data: SectionedWindow;
+  selection: Selection;
   /** Changes when filter or search change: scroll back to the top. */
   queryKey: string;
   deletingId: string | null;
@@ -29,7 +37,16 @@ interface TodoListProps {
   id: string;
 }
 
-export function TodoList({ data, queryKey, deletingId, actions, emptyText, labelledBy, id }: TodoListProps) {
+export function TodoList({
+  data,
+  selection,
+  queryKey,
+  deletingId,
+  actions,
+  emptyText,
+  labelledBy,
+  id,
+}: TodoListProps) {
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(600);
@@ -111,14 +128,19 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
     viewport.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus({ preventScroll: true });
   };
 
-  const latest = useRef({ actions, data });
-  latest.current = { actions, data };
+  const latest = useRef({ actions, data, selection });
+  latest.current = { actions, data, selection };
 
   const rowActions = useMemo<RowActions>(
     () => ({
-      activate: (index) => {
+      activate: (index, event) => {
         keepFocus.current = true;
         setActiveIndex(index);
+        const { data: rows, selection: selected } = latest.current;
+        const item = rows.rowAt(index);
+        if (event?.shiftKey) selected.extendTo(index, rows.rowAt);
+        else if ((event?.ctrlKey || event?.metaKey) && item) selected.toggle(item, index);
+        else selected.clickRow(index);
       },
       toggle: (item) => latest.current.actions.toggle(item),
       startEdit: (item, index) => {
@@ -145,9 +167,25 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
       },
       undoRemove: () => latest.current.actions.undoRemove(),
       openIssue: (item) => latest.current.actions.openIssue(item),
+      openDetails: (item, index) => {
+        setActiveIndex(index);
+        latest.current.actions.openDetails(item);
+      },
     }),
     [],
   );
+
+  /** Arrows move the focus; with Shift they extend the selection, without they end it. */
+  const moveWithSelection = (index: number, next: number, extend: boolean) => {
+    const bounded = Math.max(0, Math.min(total - 1, next));
+    if (extend) {
+      if (latest.current.selection.size === 0) latest.current.selection.clickRow(index);
+      latest.current.selection.extendTo(bounded, latest.current.data.rowAt);
+    } else {
+      latest.current.selection.clickRow(bounded);
+    }
+    moveTo(bounded);
+  };
 
   const onKeyDown = useCallback(
     (event: KeyboardEvent) => {
@@ -161,11 +199,17 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
       switch (event.key) {
         case 'ArrowDown':
           event.preventDefault();
-          moveTo(index + 1);
+          moveWithSelection(index, index + 1, event.shiftKey);
           return;
         case 'ArrowUp':
           event.preventDefault();
-          moveTo(index - 1);
+          moveWithSelection(index, index - 1, event.shiftKey);
+          return;
+        case 'Escape':
+          if (latest.current.selection.size > 0) {
+            event.preventDefault();
+            latest.current.selection.clear();
+          }
           return;
         case 'PageDown':
           event.preventDefault();
@@ -185,15 +229,21 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
           return;
       }
       if (!onRowItself || !item || item.id === deletingId) return;
+      const many = latest.current.selection.size > 0;
       if (event.key === ' ') {
         event.preventDefault();
-        rowActions.toggle(item);
-      } else if (event.key === 'Enter' || event.key === 'F2') {
+        if (many) latest.current.actions.toggleSelected();
+        else rowActions.toggle(item);
+      } else if (event.key === 'Enter') {
+        event.preventDefault();
+        rowActions.openDetails(item, index);
+      } else if (event.key === 'F2') {
         event.preventDefault();
         rowActions.startEdit(item, index);
       } else if (event.key === 'Delete' || event.key === 'Backspace') {
         event.preventDefault();
-        rowActions.remove(item, index);
+        if (many) latest.current.actions.removeSelected();
+        else rowActions.remove(item, index);
       }
     },
     // moveTo reads the current total and viewport through this render's closure.
@@ -202,6 +252,26 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
 
   const rows = [];
   for (let index = first; index <= last; index++) {
+    if (index === data.headerIndex) {
+      rows.push(
+        <CompletedHeader
+          key="completed-header"
+          index={index}
+          total={total}
+          count={data.completedCount}
+          collapsed={data.collapsed}
+          active={index === clampedActive}
+          onToggle={() => data.setCollapsed(!data.collapsed)}
+          onClear={() => actions.clearCompleted()}
+          onFocusRow={(at) => {
+            keepFocus.current = true;
+            setActiveIndex(at);
+            selection.clickRow(at);
+          }}
+        />,
+      );
+      continue;
+    }
     const item = data.rowAt(index);
     rows.push(
       <TodoRow
@@ -212,6 +282,7 @@ export function TodoList({ data, queryKey, deletingId, actions, emptyText, label
         active={index === clampedActive}
         editing={item !== undefined && item.id === editingId}
         deleting={item !== undefined && item.id === deletingId}
+        selected={item !== undefined && selection.has(item.id)}
         actions={rowActions}
       />,
     );

@@ -2,13 +2,15 @@
 import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TodoEditBase, TodoListItem } from '../../common/ipc-contract';
-import { BlockedIcon, TrashIcon, UploadIcon, WarningIcon } from './Icons';
+import { rowLabel } from '../row-label';
+import { BlockedIcon, DetailsIcon, TrashIcon, UploadIcon, WarningIcon } from './Icons';
 
 /** Must match `--row-height` in styles/app.css. */
 export const ROW_HEIGHT = 52;
 
 export interface RowActions {
-  activate(index: number): void;
+  /** A click on the row; the event's modifier keys extend or toggle the selection. */
+  activate(index: number, event?: MouseEvent): void;
   toggle(item: TodoListItem): void;
   startEdit(item: TodoListItem, index: number): void;
   /**
@@ -22,6 +24,7 @@ export interface RowActions {
   remove(item: TodoListItem, index: number): void;
   undoRemove(): void;
   openIssue(item: TodoListItem): void;
+  openDetails(item: TodoListItem, index: number): void;
 }
 
 interface TodoRowProps {
@@ -31,6 +34,8 @@ interface TodoRowProps {
   active: boolean;
   editing: boolean;
   deleting: boolean;
+  /** Part of a multi-selection. */
+  selected?: boolean;
   actions: RowActions;
 }
 
@@ -156,7 +161,7 @@ function Markers({ item, actions, tabIndex }: { item: TodoListItem; actions: Row
   );
 }
 
-function TodoRowView({ index, total, item, active, editing, deleting, actions }: TodoRowProps) {
+function TodoRowView({ index, total, item, active, editing, deleting, selected, actions }: TodoRowProps) {
   const common = {
     role: 'listitem',
     'data-index': index,
@@ -201,6 +206,7 @@ function TodoRowView({ index, total, item, active, editing, deleting, actions }:
   if (item.complete) classes.push('is-complete');
   if (active) classes.push('is-active');
   if (editing) classes.push('is-editing');
+  if (selected) classes.push('is-selected');
   if (item.issue) classes.push(`has-${item.issue}`);
 
   return (
@@ -208,7 +214,9 @@ function TodoRowView({ index, total, item, active, editing, deleting, actions }:
       {...common}
       class={classes.join(' ')}
       data-id={item.id}
-      onClick={() => actions.activate(index)}
+      // The row is announced once, with its state; its children repeat parts of it.
+      aria-label={editing ? undefined : rowLabel(item, { selected })}
+      onClick={(event) => actions.activate(index, event)}
       onDblClick={(event) => {
         if (editing || (event.target as HTMLElement).closest('button, input')) return;
         actions.startEdit(item, index);
@@ -242,6 +250,21 @@ function TodoRowView({ index, total, item, active, editing, deleting, actions }:
         </span>
       )}
       {editing ? null : <Markers item={item} actions={actions} tabIndex={innerTab} />}
+      {editing ? null : (
+        <button
+          type="button"
+          class="icon-button row-details"
+          tabIndex={innerTab}
+          aria-label={`Details of “${item.text}”`}
+          title="Details and notes (Enter)"
+          onClick={(event) => {
+            event.stopPropagation();
+            actions.openDetails(item, index);
+          }}
+        >
+          <DetailsIcon />
+        </button>
+      )}
       {editing ? null : (
         <button
           type="button"

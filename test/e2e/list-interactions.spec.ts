@@ -31,7 +31,7 @@ test('adding: Enter adds at the top; empty text is refused with a message', asyn
   await app.close();
 });
 
-test('keyboard: arrows move, Space toggles, Enter edits and saves, Esc cancels', async ({ browser }) => {
+test('keyboard: arrows move, Space toggles, F2 edits and Enter saves, Esc cancels', async ({ browser }) => {
   const app = await harness().openApp(browser);
   const { page } = app;
   await waitForAppReady(page);
@@ -51,7 +51,8 @@ test('keyboard: arrows move, Space toggles, Enter edits and saves, Esc cancels',
   await expect(page.getByRole('checkbox', { name: 'Done: Second' })).toBeChecked();
   await expect(row(page, 'Second')).toBeFocused();
 
-  await page.keyboard.press('Enter');
+  // F2 renames in place (Enter opens the details pane, see details.spec.ts).
+  await page.keyboard.press('F2');
   const editor = page.getByRole('textbox', { name: 'Edit “Second”' });
   await expect(editor).toBeFocused();
   await editor.fill('Second, renamed');
@@ -59,7 +60,7 @@ test('keyboard: arrows move, Space toggles, Enter edits and saves, Esc cancels',
   await expect(row(page, 'Second')).toHaveCount(1);
   await expect(row(page, 'Second')).toBeFocused();
 
-  await page.keyboard.press('Enter');
+  await page.keyboard.press('F2');
   await page.getByRole('textbox', { name: 'Edit “Second”' }).fill('');
   await page.keyboard.press('Enter');
   // Empty text is not saved; the editor stays with a hint.

@@ -4,8 +4,9 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/** The todos in the list: its items, less the Completed section's header row. */
 export function todoRows(page: Page): Locator {
-  return page.getByRole('list', { name: 'Todos' }).getByRole('listitem');
+  return page.getByRole('list', { name: 'Todos' }).getByRole('listitem').and(page.locator('.todo-row'));
 }
 
 export function row(page: Page, text: string): Locator {
