@@ -35,7 +35,7 @@ import {
 } from './account-files';
 import { accountOfSession, createAccountEngine, type AccountEngine } from './accounts';
 import { LOCAL_ONLY_MESSAGE, type EmbeddedBackend } from './backend-process';
-import { describeError } from './errors';
+import { messageOf } from './errors';
 import { ServiceError } from './errors';
 import { createIpcHandlers, type AccountService } from './ipc-handlers';
 import { silentLogger, type Logger } from './logger';
@@ -137,7 +137,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   } catch (error) {
     store.close();
     if (error instanceof StartupError) throw error;
-    throw new StartupError(`Todo Sync could not start: ${describeError(error)}`, { cause: error });
+    throw new StartupError(`Todo Sync could not start: ${messageOf(error)}`, { cause: error });
   }
 }
 
@@ -160,7 +160,7 @@ function openAppStore(
     return opened;
   } catch (error) {
     logger.error(`Opening the database ${file} failed`, error);
-    const reason = error instanceof StoreError ? error.message : describeError(error);
+    const reason = error instanceof StoreError ? error.message : messageOf(error);
     throw new StartupError(`Todo Sync could not open its data. ${reason}`, { cause: error });
   }
 }
@@ -350,7 +350,7 @@ async function assemble(
             publishStatus();
           });
         } catch (error) {
-          const message = `${describeError(error)} ${LOCAL_ONLY_MESSAGE}`;
+          const message = `${messageOf(error)} ${LOCAL_ONLY_MESSAGE}`;
           logger.error(message);
           notices.push(message);
         }
@@ -454,7 +454,7 @@ async function assemble(
         try {
           if (await client.refreshUser()) return accountView();
         } catch (error) {
-          logger.warn(`Renewing the session failed: ${describeError(error)}`);
+          logger.warn(`Renewing the session failed: ${messageOf(error)}`);
         }
       }
       if (!chosen) throw new ServiceError('invalid-request', 'Choose how to sign in.');

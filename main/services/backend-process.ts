@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { describeError } from './errors';
+import { messageOf } from './errors';
 import { silentLogger, type Logger } from './logger';
 
 export const BACKEND_LISTENING_LINE = /Backend listening on (http:\/\/127\.0\.0\.1:\d+)/;
@@ -166,7 +166,7 @@ function waitForListening(child: ChildProcess, nodePath: string, timeoutMs: numb
       const reason =
         error.code === 'ENOENT'
           ? `Node.js was not found (${nodePath}). Install Node.js, or set TODO_BACKEND_URL to a running backend.`
-          : describeError(error);
+          : messageOf(error);
       finish({ error: new EmbeddedBackendError(`The local backend could not start: ${reason}`) });
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -193,7 +193,7 @@ function waitForListening(child: ChildProcess, nodePath: string, timeoutMs: numb
 /** Keeps reading the child's output (a full pipe would block it) and sends it to the log. */
 function forwardOutput(child: ChildProcess, logger: Logger): void {
   // An 'error' event nobody listens to would crash the app.
-  child.on('error', (error) => logger.error(`[backend] ${describeError(error)}`));
+  child.on('error', (error) => logger.error(`[backend] ${messageOf(error)}`));
   child.stdout?.on('data', (chunk: Buffer) => {
     const text = chunk.toString().trim();
     if (text) logger.info(`[backend] ${text}`);

@@ -29,7 +29,7 @@ export function isServiceError(error: unknown): error is ServiceError {
 }
 
 /** The message of any thrown value, for logs. */
-export function describeError(error: unknown): string {
+export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -15,7 +15,7 @@
  * - while paused (work offline, or no backend at all) nothing runs; edits keep queueing.
  */
 import type { SyncErrorInfo, SyncResult } from '../../common/sync-types';
-import { describeError } from './errors';
+import { messageOf } from './errors';
 import { silentLogger, type Logger } from './logger';
 import {
   decideNextSync,
@@ -354,10 +354,10 @@ export class SyncScheduler {
     try {
       result = await this.options.runSync(kind);
     } catch (error) {
-      this.logger.error(`Sync (${kind}) threw: ${describeError(error)}`);
+      this.logger.error(`Sync (${kind}) threw: ${messageOf(error)}`);
       result = failedResult(
         'internal',
-        `Syncing failed unexpectedly: ${describeError(error)}`,
+        `Syncing failed unexpectedly: ${messageOf(error)}`,
         this.clock.now(),
       );
     }
