@@ -11,16 +11,32 @@ import { DUE_DATE_PATTERN, DUE_VIEWS } from './due-dates';
 import { fieldChoicesSchemaOf, fieldSchemasOf, userColumnsOf } from './table-zod';
 import { todoTable, type TodoItem } from './todo-table';
 import { CONFLICT_POLICIES, SYNC_INTERVAL_LIMITS } from './sync-types';
+import { encodedLength, TODO_LIMITS } from './todo-limits';
 import type { OperationAction, SettingsView, SyncResult, SyncStatus } from './sync-types';
 
 // ---------------------------------------------------------------- request schemas
 
-const MAX_TEXT = 10_000;
-const MAX_NOTES = 200_000;
+const MAX_TEXT = TODO_LIMITS.textMaxLength;
+const MAX_NOTES = TODO_LIMITS.notesMaxLength;
 
 const recordId = z.string().min(1).max(200);
-const todoText = z.string().trim().min(1, 'A todo needs some text').max(MAX_TEXT);
-const todoNotes = z.string().max(MAX_NOTES).nullable();
+const todoText = z
+  .string()
+  .trim()
+  .min(1, 'A todo needs some text')
+  .max(MAX_TEXT)
+  .refine(
+    (text) => encodedLength(text) <= TODO_LIMITS.textMaxBytes,
+    'This text is too long for the server to store.',
+  );
+const todoNotes = z
+  .string()
+  .max(MAX_NOTES)
+  .refine(
+    (notes) => encodedLength(notes) <= TODO_LIMITS.notesMaxBytes,
+    'These notes are too long for the server to store.',
+  )
+  .nullable();
 
 export const todoFilterSchema = z.enum(['all', 'active', 'completed', ...DUE_VIEWS]);
 export const todoSortColumnSchema = z.enum(['createdAt', 'updatedAt', 'text', 'complete', 'dueDate']);
@@ -45,10 +61,7 @@ const todoFields = fieldSchemasOf(todoTable, {
     .nullable(),
 });
 
-export const newTodoSchema = z
-  .strictObject(todoFields)
-  .partial()
-  .required({ text: true });
+export const newTodoSchema = z.strictObject(todoFields).partial().required({ text: true });
 
 export const todoChangesSchema = z
   .strictObject(todoFields)
@@ -171,8 +184,13 @@ export const connectionTestSchema = z.strictObject({
   authToken: z.string().min(1).max(8192).nullable().optional(),
 });
 
-/** The longest text and notes main accepts; the UI limits its fields and counts against these. */
-export const TODO_LIMITS = { textMaxLength: MAX_TEXT, notesMaxLength: MAX_NOTES } as const;
+/** Quick add's global shortcut (an Electron accelerator; null: off) and closing to the tray. */
+export const desktopPreferencesPatchSchema = z
+  .strictObject({
+    quickAddShortcut: z.string().trim().min(1).max(100).nullable(),
+    keepInTray: z.boolean(),
+  })
+  .partial();
 
 const noPayload = z.undefined();
 
@@ -189,6 +207,11 @@ export type TodoField = keyof typeof todoTable.columns & string;
 export type ConflictField = z.infer<typeof conflictFieldSchema>;
 export type ConflictResolution = z.infer<typeof conflictResolutionSchema>;
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+export type DesktopPreferences = Required<z.infer<typeof desktopPreferencesPatchSchema>>;
+export interface DesktopPreferencesView extends DesktopPreferences {
+  /** Why the shortcut does not work right now (taken by another app...), or null. */
+  shortcutProblem: string | null;
+}
 
 /** A todo as the list shows it: the record plus its sync state. */
 export interface TodoListItem extends TodoItem {
@@ -330,6 +353,8 @@ export const ipcChannels = {
   'settings:test-connection': { request: connectionTestSchema, reply: reply<ConnectionTestResult>() },
   'data:export-unsynced': { request: noPayload, reply: reply<UnsyncedExport>() },
   'data:reset': { request: resetLocalDataSchema, reply: reply<null>() },
+  'desktop:get-preferences': { request: noPayload, reply: reply<DesktopPreferencesView>() },
+  'desktop:set-preferences': { request: desktopPreferencesPatchSchema, reply: reply<DesktopPreferencesView>() },
   'account:get': { request: noPayload, reply: reply<AccountView>() },
   'account:sign-in': { request: signInSchema, reply: reply<AccountView>() },
   'account:sign-out': { request: signOutSchema, reply: reply<AccountView>() },
@@ -349,9 +374,22 @@ export interface IpcEvents {
   'sync:status-changed': SyncStatus;
   'todos:data-changed': DataChanged;
   'app:command': { command: AppCommand };
+  /** A sentence for the person, shown once (e.g. fields a server does not store). */
+  'app:notice': { message: string };
+  /** Show this todo (a reminder was clicked); the record comes along, as it may not be loaded. */
+  'todos:reveal': { item: TodoItem };
+  /** Quick add: put the cursor in the add field (the global shortcut, the tray). */
+  'todos:focus-add': Record<string, never>;
 }
 export type IpcEvent = keyof IpcEvents;
-export const IPC_EVENTS: readonly IpcEvent[] = ['sync:status-changed', 'todos:data-changed', 'app:command'];
+export const IPC_EVENTS: readonly IpcEvent[] = [
+  'sync:status-changed',
+  'todos:data-changed',
+  'app:command',
+  'app:notice',
+  'todos:reveal',
+  'todos:focus-add',
+];
 
 // ---------------------------------------------------------------- results and errors
 
@@ -402,6 +440,8 @@ export const apiMethods = {
   testConnection: 'settings:test-connection',
   exportUnsynced: 'data:export-unsynced',
   resetLocalData: 'data:reset',
+  getDesktopPreferences: 'desktop:get-preferences',
+  setDesktopPreferences: 'desktop:set-preferences',
   getAccount: 'account:get',
   signIn: 'account:sign-in',
   signOut: 'account:sign-out',
@@ -412,6 +452,9 @@ export const apiEvents = {
   onStatusChanged: 'sync:status-changed',
   onDataChanged: 'todos:data-changed',
   onCommand: 'app:command',
+  onNotice: 'app:notice',
+  onRevealTodo: 'todos:reveal',
+  onFocusAdd: 'todos:focus-add',
 } as const satisfies Record<string, IpcEvent>;
 
 type MethodOf<C extends IpcChannel> = [RequestInputOf<C>] extends [undefined]

@@ -105,6 +105,8 @@ export const todoSync: TodoClient = {
   testConnection: (target) => unwrap(() => bridge().testConnection(target)),
   exportUnsynced: () => unwrap(() => bridge().exportUnsynced()),
   resetLocalData: (options) => unwrap(() => bridge().resetLocalData(options)),
+  getDesktopPreferences: () => unwrap(() => bridge().getDesktopPreferences()),
+  setDesktopPreferences: (patch) => unwrap(() => bridge().setDesktopPreferences(patch)),
   getAccount: () => unwrap(() => bridge().getAccount()),
   signIn: (request) => unwrap(() => bridge().signIn(request)),
   signOut: (request) => unwrap(() => bridge().signOut(request)),
@@ -112,4 +114,7 @@ export const todoSync: TodoClient = {
   onStatusChanged: (listener) => bridge().onStatusChanged(listener),
   onDataChanged: (listener) => bridge().onDataChanged(listener),
   onCommand: (listener) => bridge().onCommand(listener),
+  onNotice: (listener) => bridge().onNotice(listener),
+  onRevealTodo: (listener) => bridge().onRevealTodo(listener),
+  onFocusAdd: (listener) => bridge().onFocusAdd(listener),
 };

@@ -15,6 +15,7 @@ import { todoTable, type TodoItem } from '../../common/todo-table';
 import type { Store } from '../store/types';
 import type { ConflictResolution, SyncContext, SyncIssueDetails, SyncTable } from '../sync';
 import { Query } from '../sync';
+import { desktopPreferencesOf } from './desktop-preferences';
 import { ServiceError } from './errors';
 import type { SyncScheduler } from './scheduler';
 import type { SettingsService } from './settings';
@@ -35,6 +36,8 @@ export interface HandlerServices {
   now?: () => Date;
   /** Signing in and out (main/services/app-services.ts); without it the account channels refuse. */
   account?: AccountService;
+  /** The local development backend's key header for an address, when it is that backend's. */
+  backendHeadersFor?: (url: string) => Readonly<Record<string, string>>;
 }
 
 /** What the account channels do; the app's services implement it over the accounts' engines. */
@@ -141,10 +144,17 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
       return null;
     },
 
+    // The shell applies them (main/shell/desktop.ts) through the same instance.
+    'desktop:get-preferences': async () => desktopPreferencesOf(store.keyValues).view(),
+    'desktop:set-preferences': async (patch) => desktopPreferencesOf(store.keyValues).update(patch),
+
     'settings:get': async () => settings.view(),
     'settings:set': async (patch) => settings.update(patch),
     'settings:test-connection': (request) =>
-      testConnection(request, { installationId: syncContext.installationId() ?? 'connection-test' }),
+      testConnection(request, {
+        installationId: syncContext.installationId() ?? 'connection-test',
+        extraHeaders: () => services.backendHeadersFor?.(request.backendUrl) ?? {},
+      }),
 
     'data:export-unsynced': async () =>
       exportUnsyncedChanges(store, { now: now(), backendUrl: settings.get().backendUrl }),

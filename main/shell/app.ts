@@ -22,6 +22,16 @@ import { denyAllPermissions } from './permissions';
 import { progressBarValue, PROGRESS_NONE } from './progress';
 import { guardWebContents } from './web-contents-guard';
 import { createMainWindow, revealWindow } from './window';
+import {
+  createSignInUi,
+  isSignInContents,
+  safeStorageCipher,
+  signOutAsking,
+  type SignInUi,
+} from './sign-in-window';
+import type { AccountService } from '../services/ipc-handlers';
+import type { AccountView } from '../../common/ipc-contract';
+import type { TokenCipher } from '../services/settings';
 
 export const APP_NAME = 'Todo Sync';
 /** Must equal electron-builder.yml's appId: Windows groups taskbar entries and notifications by it. */
@@ -50,6 +60,9 @@ export interface ShellServices {
   start(): Promise<void>;
   /** Stops the scheduler and the embedded backend and closes the store. */
   close(): Promise<void>;
+  /** Signing in and out, for the Account menu (absent: no Account menu). */
+  readonly account?: AccountService;
+  onAccountChanged?(listener: (account: AccountView) => void): () => void;
 }
 
 export interface ShellServicesContext {
@@ -62,9 +75,19 @@ export interface ShellServicesContext {
   /** The OS's view of the network (net.isOnline). */
   isOnline(): boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** safeStorage's encrypt/decrypt pair for the sign-in token (absent where unavailable). */
+  tokenCipher?: TokenCipher;
+  /** The sign-in window (main/shell/sign-in-window.ts). */
+  loginUi: SignInUi;
 }
 
 export type CreateShellServices = (context: ShellServicesContext) => Promise<ShellServices>;
+
+/** What start-up extras (the tray, quick add) may do with the main window. */
+export interface ShellWindowControl {
+  /** Brings the window forward, opening it again if it was closed. */
+  revealWindow(): void;
+}
 
 export interface RunAppOptions {
   createServices: CreateShellServices;
@@ -72,7 +95,13 @@ export interface RunAppOptions {
    * Extra start-up work once the window is up and the services run (auto-update...); the
    * function it returns runs on quit.
    */
-  afterStart?: (context: ShellServicesContext, services: ShellServices) => (() => void) | void;
+  afterStart?: (
+    context: ShellServicesContext,
+    services: ShellServices,
+    window: ShellWindowControl,
+  ) => (() => void) | void;
+  /** Closing the window hides it (the app stays in the tray) while this answers true. */
+  keepInTray?: () => boolean;
   /** Notices the status bar already shows, so they need no dialog (the local-only sentence). */
   quietNotices?: readonly string[];
   /** The build output folder holding preload/ and renderer/ (out/). */
@@ -140,6 +169,8 @@ export function runApp(options: RunAppOptions): RunningApp {
   app.on('second-instance', () => revealWindow(mainWindow));
 
   app.on('web-contents-created', (_event, contents) => {
+    // The sign-in window keeps its own rules (sign-in-window.ts): it must reach identity providers.
+    if (isSignInContents(contents)) return;
     guardWebContents(contents, { openExternal: (url) => shell.openExternal(url), logger: log ?? console });
   });
 
@@ -155,8 +186,24 @@ export function runApp(options: RunAppOptions): RunningApp {
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = null;
     });
+    window.on('close', (event) => {
+      // Quitting (the tray's Quit, Cmd+Q) still closes it.
+      if (shutdown !== 'running' || quitRequested || !options.keepInTray?.()) return;
+      event.preventDefault();
+      window.hide();
+    });
     mainWindow = window;
     return window;
+  };
+  let quitRequested = false;
+  app.on('before-quit', () => {
+    quitRequested = true;
+  });
+  const windowControl: ShellWindowControl = {
+    revealWindow: () => {
+      if (!mainWindow || mainWindow.isDestroyed()) openWindow();
+      else revealWindow(mainWindow);
+    },
   };
 
   const start = async (): Promise<void> => {
@@ -184,6 +231,8 @@ export function runApp(options: RunAppOptions): RunningApp {
       logger: appLog,
       isOnline: () => net.isOnline(),
       env,
+      tokenCipher: safeStorageCipher(platform),
+      loginUi: createSignInUi({ parent: () => mainWindow, logger: appLog }),
     };
     const created = await options.createServices(context);
     services = created;
@@ -195,42 +244,64 @@ export function runApp(options: RunAppOptions): RunningApp {
     });
     cleanups.push(registerIpcHandlers(dispatch));
 
-    const menu = Menu.buildFromTemplate(
-      buildMenuTemplate({
-        platform,
-        isDev: !app.isPackaged,
-        appName: APP_NAME,
-        version: app.getVersion(),
-        syncService: created.syncService,
-        actions: {
-          openDataFolder: async () => {
-            const problem = await shell.openPath(userDataDir);
-            if (problem) appLog.warn(`Could not open the data folder: ${problem}`);
+    const { account } = created;
+    const buildMenu = (): Menu =>
+      Menu.buildFromTemplate(
+        buildMenuTemplate({
+          platform,
+          isDev: !app.isPackaged,
+          appName: APP_NAME,
+          version: app.getVersion(),
+          syncService: created.syncService,
+          actions: {
+            openDataFolder: async () => {
+              const problem = await shell.openPath(userDataDir);
+              if (problem) appLog.warn(`Could not open the data folder: ${problem}`);
+            },
+            showLogs: async () => {
+              if (existsSync(appLog.filePath)) {
+                shell.showItemInFolder(appLog.filePath);
+                return;
+              }
+              const problem = await shell.openPath(appLog.directory);
+              if (problem) appLog.warn(`Could not open the logs folder: ${problem}`);
+            },
+            showAbout: () => {
+              const detail = aboutDetail(APP_NAME, app.getVersion(), process.versions);
+              const about = {
+                type: 'info' as const,
+                title: `About ${APP_NAME}`,
+                message: APP_NAME,
+                detail,
+                buttons: ['OK'],
+              };
+              return mainWindow ? dialog.showMessageBox(mainWindow, about) : dialog.showMessageBox(about);
+            },
           },
-          showLogs: async () => {
-            if (existsSync(appLog.filePath)) {
-              shell.showItemInFolder(appLog.filePath);
-              return;
-            }
-            const problem = await shell.openPath(appLog.directory);
-            if (problem) appLog.warn(`Could not open the logs folder: ${problem}`);
+          account: account && {
+            ...account.view(),
+            signIn: (provider) => account.signIn(provider),
+            signOut: () =>
+              signOutAsking({
+                account,
+                exportUnsynced: () => created.handlers['data:export-unsynced'](undefined),
+                parent: mainWindow,
+              }),
           },
-          showAbout: () => {
-            const detail = aboutDetail(APP_NAME, app.getVersion(), process.versions);
-            const about = {
-              type: 'info' as const,
-              title: `About ${APP_NAME}`,
-              message: APP_NAME,
-              detail,
-              buttons: ['OK'],
-            };
-            return mainWindow ? dialog.showMessageBox(mainWindow, about) : dialog.showMessageBox(about);
-          },
-        },
-        onError: (error, action) => appLog.error(`Menu action "${action}" failed`, error),
-      }),
-    );
+          onError: (error, action) => appLog.error(`Menu action "${action}" failed`, error),
+        }),
+      );
+    let menu = buildMenu();
     Menu.setApplicationMenu(menu);
+    // "Signed in as …" is a label: Electron redraws a menu only when it is set again.
+    if (created.onAccountChanged) {
+      cleanups.push(
+        created.onAccountChanged(() => {
+          menu = buildMenu();
+          Menu.setApplicationMenu(menu);
+        }),
+      );
+    }
 
     let previousPhase: SyncPhase['kind'] = 'idle';
     const noticeConflict = createConflictNotice({
@@ -272,7 +343,7 @@ export function runApp(options: RunAppOptions): RunningApp {
     appLog.info('Window opened');
 
     await created.start();
-    const stopExtra = options.afterStart?.(context, created);
+    const stopExtra = options.afterStart?.(context, created, windowControl);
     if (stopExtra) cleanups.push(stopExtra);
 
     const quiet = new Set(options.quietNotices ?? []);

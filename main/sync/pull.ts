@@ -19,6 +19,7 @@
  */
 import type { PullWatermark, Store, Where } from '../store/types';
 import { BadResponseError, SyncUsageError } from './errors';
+import { keepAbsentFields } from './column-support';
 import { whereToODataFilter } from './odata';
 import {
   MAX_PAGE_SIZE,
@@ -325,7 +326,7 @@ function applyPage(
           upserts.push(shape.fromServer(item));
         }
       }
-      if (upserts.length > 0) table.upsertMany(upserts);
+      if (upserts.length > 0) table.upsertMany(keepAbsentFields(table, shape, upserts));
       if (deletions.length > 0) result.deleted += table.deleteMany(deletions);
       result.upserted += upserts.length;
       if (watermark) store.watermarks.set(watermark);

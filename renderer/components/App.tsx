@@ -15,6 +15,8 @@ import { useDataVersion, useDebouncedValue, useSyncStatus } from '../hooks/useSy
 import { useEverydayFeatures } from '../hooks/useEverydayFeatures';
 import { useTodoWindow } from '../hooks/useTodoWindow';
 import { snapshotOf } from '../hooks/useUndo';
+import { useDesktopEvents } from '../hooks/useDesktopEvents';
+import type { TodoSchedule } from '../quick-entry';
 import { AddTodo } from './AddTodo';
 import { Banners } from './Banners';
 import { BulkBar } from './BulkBar';
@@ -25,6 +27,7 @@ import { ConflictDialog } from './ConflictDialog';
 import { filterTabId, Header, Toolbar } from './Header';
 import { RejectedPanel } from './RejectedPanel';
 import { SettingsDialog } from './SettingsDialog';
+import { SignInBanner } from './SignInBanner';
 import { StatusBar } from './StatusBar';
 import { Toast, type ToastMessage } from './Toast';
 import { TodoList, type ListActions } from './TodoList';
@@ -47,6 +50,8 @@ function summarize(result: SyncResult): string {
   if (result.pulled > 0) parts.push(`${plural(result.pulled, 'update', 'updates')} received`);
   if (result.conflicts > 0) parts.push(plural(result.conflicts, 'conflict needs you', 'conflicts need you'));
   if (result.rejected > 0) parts.push(plural(result.rejected, 'change was refused', 'changes were refused'));
+  if (result.retrying > 0)
+    parts.push(`${plural(result.retrying, 'change', 'changes')} to send again next time (the server had a problem)`);
   return parts.length > 0 ? `Synced: ${parts.join(', ')}.` : 'Everything is up to date.';
 }
 
@@ -101,6 +106,10 @@ export function App() {
 
   // Undo/redo, multi-select, the Completed section, details, shortcuts help, announcements.
   const everyday = useEverydayFeatures({ query, data, status, bumpData, showToast, showError });
+  useDesktopEvents({
+    showNotice: (text) => showToast({ tone: 'info', text }, 12_000),
+    openTodo: (item) => everyday.details.open(item),
+  });
   const { announce } = everyday.announcer;
 
   // ------------------------------------------------------------ deleting with undo
@@ -200,8 +209,10 @@ export function App() {
   );
 
   const addTodo = useCallback(
-    async (text: string) => {
-      await everyday.undo.add(text);
+    async (text: string, schedule: TodoSchedule | null) => {
+      const item = await everyday.undo.add(text);
+      // Folded into the insert still queued: the server gets one record with its date.
+      if (schedule) await todoSync.updateTodo({ id: item.id, changes: schedule });
       announce(`Added “${text}”.`);
     },
     [bumpData],
@@ -430,6 +441,7 @@ export function App() {
               onClear={everyday.selection.clear}
             />
           ) : null}
+          <SignInBanner status={status} onOpenSettings={() => setDialog('settings')} />
           <Banners
             conflicts={conflictCount}
             rejected={rejectedCount}

@@ -49,6 +49,10 @@ const FILTERS: { value: TodoFilter; label: string }[] = [
   { value: 'all', label: 'All' },
   { value: 'active', label: 'Active' },
   { value: 'completed', label: 'Completed' },
+  // Not done and due: see common/due-dates.ts.
+  { value: 'today', label: 'Today' },
+  { value: 'upcoming', label: 'Upcoming' },
+  { value: 'overdue', label: 'Overdue' },
 ];
 
 export function filterTabId(filter: TodoFilter): string {

@@ -3,6 +3,7 @@ import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TodoEditBase, TodoListItem } from '../../common/ipc-contract';
 import { rowLabel } from '../row-label';
+import { DueBadge } from './DueBadge';
 import { BlockedIcon, DetailsIcon, TrashIcon, UploadIcon, WarningIcon } from './Icons';
 
 /** Must match `--row-height` in styles/app.css. */
@@ -249,6 +250,7 @@ function TodoRowView({ index, total, item, active, editing, deleting, selected, 
           ) : null}
         </span>
       )}
+      {editing ? null : <DueBadge item={item} />}
       {editing ? null : <Markers item={item} actions={actions} tabIndex={innerTab} />}
       {editing ? null : (
         <button

@@ -102,6 +102,8 @@ export class FakeSession {
     this.devicePermissionHandler = handler;
   });
   protocol = protocol;
+  clearStorageData = vi.fn(async () => undefined);
+  clearCache = vi.fn(async () => undefined);
 }
 
 export class FakeWebContents extends EventEmitter {
@@ -207,6 +209,9 @@ export class BrowserWindow extends EventEmitter {
       height: options.height ?? 600,
     };
     BrowserWindow.instances.push(this);
+    // A window in a partition gets that partition's session, as in Electron.
+    const partition = options.webPreferences?.partition;
+    if (partition) this.webContents.session = session.fromPartition(partition);
     // Electron announces every new WebContents on the app, before the page loads.
     app.emit('web-contents-created', { preventDefault: () => undefined }, this.webContents);
   }
@@ -301,10 +306,35 @@ export const protocol = {
   isProtocolHandled: vi.fn((scheme: string) => protocol.handlers.has(scheme)),
 };
 
+const partitions = new Map<string, FakeSession>();
+
 export const session = {
   defaultSession: undefined as unknown as FakeSession,
+  /** One session per partition name, as Electron keeps them. */
+  fromPartition: vi.fn((partition: string) => {
+    let found = partitions.get(partition);
+    if (!found) {
+      found = new FakeSession();
+      partitions.set(partition, found);
+    }
+    return found;
+  }),
 };
 session.defaultSession = new FakeSession();
+
+/** safeStorage with a reversible stand-in for the OS's encryption; `backend` as on Linux. */
+export const safeStorage = {
+  available: true,
+  backend: 'gnome_libsecret' as string,
+  isEncryptionAvailable: vi.fn(() => safeStorage.available),
+  getSelectedStorageBackend: vi.fn(() => safeStorage.backend),
+  encryptString: vi.fn((plain: string) => Buffer.from(`sealed:${Buffer.from(plain).toString('hex')}`)),
+  decryptString: vi.fn((sealed: Buffer) => {
+    const text = sealed.toString();
+    if (!text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided');
+    return Buffer.from(text.slice('sealed:'.length), 'hex').toString();
+  }),
+};
 
 // ---------------------------------------------------------------- menus, shell, dialogs, OS
 
@@ -344,6 +374,7 @@ export const shell = {
 export const dialog = {
   showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),
   showErrorBox: vi.fn(),
+  showSaveDialog: vi.fn(async (_options?: unknown) => ({ canceled: true, filePath: undefined as string | undefined })),
 };
 
 export const screen = {
@@ -380,6 +411,55 @@ export class Notification extends EventEmitter {
   }
 }
 
+/** A tray icon: `instances` lists those created; `contextMenu` is the last menu set. */
+export class Tray extends EventEmitter {
+  static instances: Tray[] = [];
+  contextMenu: FakeMenu | null = null;
+  tooltip = '';
+  title = '';
+  destroyed = false;
+  constructor(readonly image: unknown) {
+    super();
+    Tray.instances.push(this);
+  }
+  setContextMenu = vi.fn((menu: FakeMenu | null) => {
+    this.contextMenu = menu;
+  });
+  setToolTip = vi.fn((tooltip: string) => {
+    this.tooltip = tooltip;
+  });
+  setTitle = vi.fn((title: string) => {
+    this.title = title;
+  });
+  destroy = vi.fn(() => {
+    this.destroyed = true;
+  });
+  isDestroyed = vi.fn(() => this.destroyed);
+}
+
+/** Global shortcuts: `taken` are held by other apps (register answers false); `press` fires one. */
+export const globalShortcut = {
+  registered: new Map<string, () => void>(),
+  taken: new Set<string>(),
+  register: vi.fn((accelerator: string, callback: () => void): boolean => {
+    if (globalShortcut.taken.has(accelerator) || globalShortcut.registered.has(accelerator)) return false;
+    globalShortcut.registered.set(accelerator, callback);
+    return true;
+  }),
+  unregister: vi.fn((accelerator: string) => {
+    globalShortcut.registered.delete(accelerator);
+  }),
+  unregisterAll: vi.fn(() => globalShortcut.registered.clear()),
+  isRegistered: vi.fn((accelerator: string) => globalShortcut.registered.has(accelerator)),
+  press(accelerator: string): void {
+    globalShortcut.registered.get(accelerator)?.();
+  },
+};
+
+export const nativeImage = {
+  createFromPath: vi.fn((file: string) => ({ file, resize: () => ({ file }), isEmpty: () => false })),
+};
+
 // ---------------------------------------------------------------- reset
 
 /** Forgets every window, handler and call, so each test starts from a fresh Electron. */
@@ -393,10 +473,16 @@ export function resetElectronMock(): void {
   protocol.privilegedSchemes = [];
   protocol.handlers.clear();
   session.defaultSession = new FakeSession();
+  partitions.clear();
+  safeStorage.available = true;
+  safeStorage.backend = 'gnome_libsecret';
   applicationMenu = null;
   powerMonitor.removeAllListeners();
   net.online = true;
   screen.displays = [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }];
   Notification.supported = true;
   Notification.shown = [];
+  Tray.instances = [];
+  globalShortcut.registered.clear();
+  globalShortcut.taken.clear();
 }

@@ -230,7 +230,7 @@ describe('start-up', () => {
     });
     const running = await start({ afterStart });
     expect(order).toEqual(['start with 1 window', 'after start']);
-    expect(afterStart).toHaveBeenCalledWith(context, fake.services);
+    expect(afterStart).toHaveBeenCalledWith(context, fake.services, { revealWindow: expect.any(Function) });
 
     app.emit('will-quit', { preventDefault: vi.fn() });
     await running.stopped;

@@ -12,6 +12,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import { createRandom, type Random } from './random';
 import { tick } from './clock';
 
@@ -78,6 +79,20 @@ export interface FaultProxyHooks {
   afterServerReply?(exchange: ExchangeRecord): Promise<void> | void;
   /** Called once the reply (whole, broken or none) has been dealt with. */
   afterDelivery?(exchange: ExchangeRecord): Promise<void> | void;
+  /**
+   * Decides a request's fault before the random source does (which still draws, so the other
+   * requests' fates stay the same): a kind, null for none, undefined to leave it to chance.
+   * Lets a test fail the same operation again and again, whatever request carries it.
+   */
+  faultFor?(request: FaultRequest): FaultKind | null | undefined;
+}
+
+/** What a fault decision may look at: the request as it arrived. */
+export interface FaultRequest {
+  method: string;
+  path: string;
+  recordId: string | null;
+  requestBody: unknown;
 }
 
 export interface FaultProxyOptions {
@@ -147,6 +162,27 @@ function parseJson(buffer: Buffer): unknown {
     return JSON.parse(buffer.toString('utf8')) as unknown;
   } catch {
     return buffer.toString('utf8').slice(0, 200);
+  }
+}
+
+/**
+ * The reply as JSON text: the server compresses when the client asks (Node's fetch does), and
+ * the log and the faults that rewrite a body need what it says, not its gzip bytes.
+ */
+function decodedBody(res: http.IncomingMessage, body: Buffer): Buffer {
+  try {
+    switch (res.headers['content-encoding']) {
+      case 'gzip':
+        return zlib.gunzipSync(body);
+      case 'deflate':
+        return zlib.inflateSync(body);
+      case 'br':
+        return zlib.brotliDecompressSync(body);
+      default:
+        return body;
+    }
+  } catch {
+    return body;
   }
 }
 
@@ -287,13 +323,18 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const path = req.url ?? '/';
     const parsedRequest = parseJson(requestBody);
     const installation = req.headers['x-zumo-installation-id'];
-    const fault = stopped ? null : chooseFault(method, path);
+    const recordId = recordIdOf(method, path, parsedRequest);
+    const drawn = stopped ? null : chooseFault(method, path);
+    const decided = stopped
+      ? undefined
+      : hooks?.faultFor?.({ method, path, recordId, requestBody: parsedRequest });
+    const fault = decided === undefined ? drawn : decided;
     const exchange: ExchangeRecord = {
       seq: ++seq,
       at: tick(),
       method,
       path,
-      recordId: recordIdOf(method, path, parsedRequest),
+      recordId,
       installationId: typeof installation === 'string' ? installation : null,
       requestBody: parsedRequest,
       fault,
@@ -354,9 +395,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       }
       const status = upstream.res.statusCode ?? 502;
       exchange.serverStatus = status;
-      exchange.serverBody = parseJson(upstream.body);
+      exchange.serverBody = parseJson(decodedBody(upstream.res, upstream.body));
       await hooks?.afterServerReply?.(exchange);
       const headers = relayHeaders(upstream.res);
+      // For a body written here instead of the server's (which may have been compressed).
+      const plainHeaders = relayHeaders(upstream.res, ['content-encoding']);
 
       switch (fault) {
         case 'reply-lost':
@@ -386,7 +429,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           exchange.delivered = send(
             clientRes,
             status,
-            { ...headers, 'content-type': 'application/json' },
+            { ...plainHeaders, 'content-type': 'application/json' },
             garbage,
           );
           return;
@@ -395,12 +438,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           exchange.delivered = send(
             clientRes,
             status,
-            headers,
+            plainHeaders,
             JSON.stringify(wrongShape(exchange.serverBody, random)),
           );
           return;
         case 'missing-version': {
-          const stripped = relayHeaders(upstream.res, ['etag']);
+          const stripped = relayHeaders(upstream.res, ['etag', 'content-encoding']);
           exchange.delivered = send(
             clientRes,
             status,

@@ -12,6 +12,7 @@ import {
   Query,
   SyncError,
   type LocalRecord,
+  type ObservedRequest,
   type SyncContext,
   type SyncIssueDetails,
   type SyncTable,
@@ -27,6 +28,10 @@ export interface SyncClientOptions {
   timeoutMs: number;
   /** Rows per pull request (default: the engine's). Small pages make pulls span many requests. */
   pullPageSize?: number;
+  /** Pull pages requested at once after the first (default: the engine's). */
+  pullPagesInFlight?: number;
+  /** Awaited before each request leaves (a test acts on the server between a pull's pages). */
+  onRequest?: (request: ObservedRequest) => void | Promise<void>;
 }
 
 export interface StepOutcome {
@@ -72,6 +77,7 @@ export async function openSyncClient(options: SyncClientOptions): Promise<SyncCl
   const client = new MobileServiceClient(options.backendUrl, {
     timeoutMs: options.timeoutMs,
     defaultConflictPolicy: options.policy,
+    onRequest: options.onRequest,
   });
   const context = client.getSyncContext();
   await context.initialize(store);
@@ -81,7 +87,10 @@ export async function openSyncClient(options: SyncClientOptions): Promise<SyncCl
   if (!installationId) throw new Error('The sync context has no installation id after initialize');
   const slice = { ge: options.idPrefix, lt: prefixUpperBound(options.idPrefix) };
   const queryId = `reliability-${options.idPrefix.replace(/[^A-Za-z0-9_.:-]/g, '_')}`;
-  const pullSettings = options.pullPageSize ? { pageSize: options.pullPageSize } : undefined;
+  const pullSettings =
+    options.pullPageSize || options.pullPagesInFlight
+      ? { pageSize: options.pullPageSize, pagesInFlight: options.pullPagesInFlight }
+      : undefined;
   const sliceQuery = (): Query<Record<string, unknown>> =>
     new Query<Record<string, unknown>>(todoTable.name).where({ id: slice });
 
