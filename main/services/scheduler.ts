@@ -355,11 +355,7 @@ export class SyncScheduler {
       result = await this.options.runSync(kind);
     } catch (error) {
       this.logger.error(`Sync (${kind}) threw: ${messageOf(error)}`);
-      result = failedResult(
-        'internal',
-        `Syncing failed unexpectedly: ${messageOf(error)}`,
-        this.clock.now(),
-      );
+      result = failedResult('internal', `Syncing failed unexpectedly: ${messageOf(error)}`, this.clock.now());
     }
     this.recordOutcome(kind, result);
     this.active = null;
