@@ -13,7 +13,7 @@ import type { SyncStatus } from '../../common/sync-types';
 import { userColumnsOf } from '../../common/table-zod';
 import { todoTable, type TodoItem } from '../../common/todo-table';
 import type { Store } from '../store/types';
-import type { ConflictResolution, SyncContext, SyncIssueDetails, SyncTable } from '../sync';
+import type { ConflictChoice, SyncContext, SyncIssueDetails, SyncTable } from '../sync';
 import { Query } from '../sync';
 import { desktopPreferencesOf } from './desktop-preferences';
 import { ServiceError } from './errors';
@@ -122,7 +122,7 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
 
     'conflicts:resolve': async ({ issueId, resolution }) => {
       requireIssue(issueId, 'conflict');
-      const choice: ConflictResolution =
+      const choice: ConflictChoice =
         resolution.choice === 'fields' ? { fieldChoices: { ...resolution.fields } } : resolution.choice;
       await syncContext.resolveConflict(issueId, choice);
       scheduler.notifyLocalEdit();

@@ -2,7 +2,7 @@
 export { MobileServiceClient, type MobileServiceClientOptions } from './client';
 export {
   SyncContext,
-  type ConflictResolution,
+  type ConflictChoice,
   type SyncContextOptions,
   type SyncIssueDetails,
 } from './sync-context';

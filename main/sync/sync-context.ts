@@ -57,7 +57,7 @@ export type SyncIssueDetails = Omit<SyncIssueRecord, 'serverRecord' | 'clientRec
 };
 
 /** How the person settles a conflict: keep mine, take the server's, or choose per field. */
-export type ConflictResolution = 'mine' | 'server' | { fieldChoices: Record<string, 'mine' | 'server'> };
+export type ConflictChoice = 'mine' | 'server' | { fieldChoices: Record<string, 'mine' | 'server'> };
 
 export interface SyncContextOptions {
   maxPushAttempts?: number;
@@ -261,7 +261,7 @@ export class SyncContext implements SyncTableHost {
    * record and drop our change; fieldChoices: pick per field, then send against the server's version.
    * The next push sends the result.
    */
-  async resolveConflict(issueId: number, resolution: ConflictResolution): Promise<void> {
+  async resolveConflict(issueId: number, resolution: ConflictChoice): Promise<void> {
     const store = this.requireStore();
     const tableName = store.transaction(() => {
       const { issue, operation } = this.issueAndOperation(issueId);

@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ConflictPolicy } from '../../../common/sync-types';
 import { todoTable, type TodoItem } from '../../../common/todo-table';
-import type { ConflictResolution, SyncIssueDetails } from '../../../main/sync';
+import type { ConflictChoice, SyncIssueDetails } from '../../../main/sync';
 import { tick } from './clock';
 import { ExchangeEvidence, TODO_FIELDS, type TodoField } from './exchange-evidence';
 import { FAULT_KINDS, startFaultProxy, type FaultKind } from './fault-proxy';
@@ -270,7 +270,7 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
           const choice = person.weighted(
             canPickFields ? { mine: 2, server: 2, fields: 1 } : { mine: 2, server: 2, fields: 0 },
           );
-          const resolution: ConflictResolution =
+          const resolution: ConflictChoice =
             choice === 'fields'
               ? {
                   fieldChoices: Object.fromEntries(
