@@ -30,7 +30,8 @@ import { ExchangeEvidence, TODO_FIELDS, type TodoField } from './exchange-eviden
 import { FAULT_KINDS, startFaultProxy, type FaultKind } from './fault-proxy';
 import type { Finding } from './findings';
 import { createRandom, type Random } from './random';
-import { ServerClient, type ServerTodo } from '../../support/server';
+import type { ServerTodo } from '../../support/server';
+import { listSliceRows } from './server-rows';
 import { openSyncClient, outcomeOf, type StepOutcome, type SyncClient } from './sync-client';
 
 export interface ConvergenceOptions {
@@ -43,6 +44,13 @@ export interface ConvergenceOptions {
   steps: number;
   faultRate: number;
   clientTimeoutMs: number;
+  /**
+   * The server's maxTop, when it was started lower than the protocol's 1,000: the judge reads
+   * its rows in pages that size. The installations are not told; they learn it from the 400.
+   */
+  serverMaxTop?: number;
+  /** Todos A creates for everyone at the start (default 4); more make the first pulls page. */
+  initialTodos?: number;
 }
 
 export interface ConvergenceOutcome {
@@ -67,6 +75,10 @@ export interface ConvergenceOutcome {
     /** Conflicts an installation had with its own earlier write (a lost reply). */
     selfConflicts: number;
     realConflicts: number;
+    /** Pull pages the server refused for asking more rows than its maxTop allows. */
+    pageLimitRefusals: number;
+    /** The most rows one pull reply carried. */
+    largestPage: number;
   };
 }
 
@@ -144,6 +156,8 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
     settlingRounds: 0,
     selfConflicts: 0,
     realConflicts: 0,
+    pageLimitRefusals: 0,
+    largestPage: 0,
   };
   const events: { tick: number; recordId: string | null; text: string }[] = [];
   const log = (recordId: string | null, text: string): void => {
@@ -309,7 +323,7 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
 
     // A shared start: A creates a few todos and everyone pulls them (through the faults).
     const [first] = clients as [SyncClient, ...SyncClient[]];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < (options.initialTodos ?? 4); i++) {
       const id = `${prefix}${random.uuid()}`;
       const item = { id, text: newText(first), complete: false, notes: null };
       await first.table.insert(item);
@@ -364,9 +378,7 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
     }
 
     // ------------------------------------------------------------ judging
-    const serverRows = (await new ServerClient(options.serverUrl).all()).filter((row) =>
-      row.id.startsWith(prefix),
-    );
+    const serverRows = await listSliceRows(options.serverUrl, prefix, options.serverMaxTop);
     const serverById = new Map(serverRows.map((row) => [row.id, row]));
     const live = serverRows.filter((row) => !row.deleted);
 
@@ -514,6 +526,18 @@ export async function runConvergence(options: ConvergenceOptions): Promise<Conve
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  for (const exchange of proxy.log) {
+    if (exchange.method !== 'GET' || !exchange.path.startsWith('/tables/')) continue;
+    if (
+      exchange.serverStatus === 400 &&
+      /cannot request more than/i.test(JSON.stringify(exchange.serverBody))
+    ) {
+      stats.pageLimitRefusals++;
+    }
+    const body = exchange.serverBody as { results?: unknown } | unknown[] | null;
+    const rows = Array.isArray(body) ? body : Array.isArray(body?.results) ? body.results : [];
+    stats.largestPage = Math.max(stats.largestPage, rows.length);
+  }
   const faults = { ...proxy.counts };
   return {
     seed,

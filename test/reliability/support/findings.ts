@@ -3,7 +3,17 @@
  */
 
 export interface Finding {
-  suite: 'crash' | 'convergence' | 'bad-input' | 'bad-reply' | 'database-start' | 'fault-proxy';
+  suite:
+    | 'crash'
+    | 'convergence'
+    | 'bad-input'
+    | 'bad-reply'
+    | 'database-start'
+    | 'fault-proxy'
+    | 'ties-during-pull'
+    | 'low-max-top'
+    | 'mixed-500'
+    | 'oversize-records';
   /** Seed (and policy) to replay it with. */
   replay: string;
   category:
