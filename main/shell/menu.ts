@@ -7,6 +7,7 @@
  * production menu has no reload at all; development builds reload on CmdOrCtrl+Shift+R.
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import { SIGN_IN_PROVIDERS } from '../../common/ipc-contract';
 
 export const SYNC_NOW_ACCELERATOR = 'CmdOrCtrl+R';
 export const DEV_RELOAD_ACCELERATOR = 'CmdOrCtrl+Shift+R';
@@ -20,6 +21,9 @@ export const MENU_IDS = {
   showLogs: 'show-logs',
   reload: 'dev-reload',
   devTools: 'dev-tools',
+  accountStatus: 'account-status',
+  signIn: 'sign-in',
+  signOut: 'sign-out',
 } as const;
 
 export interface MenuSyncService {
@@ -34,6 +38,16 @@ export interface MenuActions {
   showAbout(): unknown;
 }
 
+/** The Account menu's view of who is signed in, and what its items do. */
+export interface MenuAccount {
+  signedIn: boolean;
+  userId: string | null;
+  canSignIn: boolean;
+  signIn(provider: string): unknown;
+  /** Asks first when changes are not synced yet (and offers Export). */
+  signOut(): unknown;
+}
+
 export interface MenuOptions {
   platform: NodeJS.Platform;
   /** Development build: adds reload and developer tools. */
@@ -42,6 +56,8 @@ export interface MenuOptions {
   version: string;
   syncService: MenuSyncService;
   actions: MenuActions;
+  /** Adds the Account menu; the shell rebuilds the menu when the account changes. */
+  account?: MenuAccount;
   /** A menu action failed; the shell logs it (and shows it when it matters). */
   onError?: (error: unknown, action: string) => void;
 }
@@ -162,7 +178,39 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     ],
   };
 
-  return [...(isMac ? [appMenu] : []), fileMenu, editMenu, viewMenu, windowMenu, helpMenu];
+  const account = options.account;
+  const accountMenu: MenuItemConstructorOptions[] = account
+    ? [
+        {
+          label: '&Account',
+          submenu: [
+            {
+              id: MENU_IDS.accountStatus,
+              label: account.signedIn ? `Signed in as ${account.userId ?? 'a token user'}` : 'Not signed in',
+              enabled: false,
+            },
+            { type: 'separator' },
+            {
+              id: MENU_IDS.signIn,
+              label: account.signedIn ? 'Sign In Again With' : 'Sign In With',
+              enabled: account.canSignIn,
+              submenu: SIGN_IN_PROVIDERS.map((provider) => ({
+                label: provider.label,
+                click: run(`sign in with ${provider.id}`, () => account.signIn(provider.id)),
+              })),
+            },
+            {
+              id: MENU_IDS.signOut,
+              label: 'Sign Out…',
+              enabled: account.signedIn,
+              click: run('sign out', () => account.signOut()),
+            },
+          ],
+        },
+      ]
+    : [];
+
+  return [...(isMac ? [appMenu] : []), fileMenu, editMenu, viewMenu, ...accountMenu, windowMenu, helpMenu];
 }
 
 /** The About box's text. */
