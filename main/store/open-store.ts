@@ -272,14 +272,8 @@ class SqliteStore implements LocalStore {
     this.keyValues = createKeyValueStore(connection);
   }
 
-  defineTable<C extends ColumnMap>(
-    declaration: TableDeclaration<C>,
-  ): DataTable<RecordOf<TableDeclaration<C>>> {
-    return this.declare(declaration) as unknown as DataTable<RecordOf<TableDeclaration<C>>>;
-  }
-
   table<C extends ColumnMap>(declaration: TableDeclaration<C>): DataTable<RecordOf<TableDeclaration<C>>> {
-    return this.defineTable(declaration);
+    return this.declare(declaration) as unknown as DataTable<RecordOf<TableDeclaration<C>>>;
   }
 
   private declare(declaration: unknown): SqliteDataTable {
@@ -350,7 +344,7 @@ function createStore(path: string, options: OpenStoreOptions, notice: StoreNotic
       throw newerSchemaError(path, readSchemaVersion(connection));
     }
     const store = new SqliteStore(path, connection, notice);
-    for (const declaration of options.tables) store.defineTable(declaration);
+    for (const declaration of options.tables) store.table(declaration);
     return store;
   } catch (error) {
     db.close();

@@ -207,10 +207,7 @@ export interface Store {
   readonly path: string;
   /** Set when opening had to do something the person should hear about. */
   readonly notice: StoreNotice | null;
-  /** Declares (creating or migrating) a table at run time; idempotent. */
-  defineTable<C extends ColumnMap>(
-    declaration: TableDeclaration<C>,
-  ): DataTable<RecordOf<TableDeclaration<C>>>;
+  /** The table of a declaration, declared (created or migrated) on first use, at run time too; idempotent. */
   table<C extends ColumnMap>(declaration: TableDeclaration<C>): DataTable<RecordOf<TableDeclaration<C>>>;
   /** The table declared under `name`, untyped (the sync engine works on any table); throws 'unknown-table'. */
   tableByName(name: string): DataTable<SystemColumns & Record<string, unknown>>;

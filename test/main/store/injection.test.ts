@@ -103,7 +103,7 @@ describe('injection attempts', () => {
     const operatorAttack = { where: { text: { 'eq) OR (1=1': 'x' } } } as unknown as StoreQuery<TodoItem>;
     expect(storeErrorOf(() => table.query(operatorAttack)).code).toBe('invalid-query');
     const declaration = { name: 'x"; DROP TABLE "todoitem', columns: {} };
-    expect(storeErrorOf(() => store.defineTable(declaration)).code).toBe('invalid-query');
+    expect(storeErrorOf(() => store.table(declaration)).code).toBe('invalid-query');
     expect(schemaAndRows()).toEqual(before);
   });
 });

@@ -222,8 +222,8 @@ describe('tables declared at run time', () => {
         metadata: { kind: 'json', nullable: true },
       },
     } as const;
-    const table = store.defineTable(declaration);
-    expect(store.defineTable(declaration)).toBe(table);
+    const table = store.table(declaration);
+    expect(store.table(declaration)).toBe(table);
     table.insert({ id: '1', tableName: 'todoitem', action: 'upsert', itemId: 'x', metadata: { a: 1 } });
     expect(store.tableByName('__operations').lookup('1')).toMatchObject({ itemId: 'x', metadata: { a: 1 } });
     expect(store.declarations.map((entry) => entry.name)).toEqual(['todoitem', 'sample', '__operations']);
@@ -247,7 +247,7 @@ describe('tables declared at run time', () => {
     ];
     for (const attempt of attempts) {
       const error = storeErrorOf(() =>
-        store.defineTable(attempt as Parameters<LocalStore['defineTable']>[0]),
+        store.table(attempt as Parameters<LocalStore['table']>[0]),
       );
       expect(['invalid-query', 'invalid-value']).toContain(error.code);
       expect(error.message.length).toBeGreaterThan(10);

@@ -124,7 +124,7 @@ export function createSdkStoreAdapter(store: Store): SdkStoreAdapter {
       columns: storeColumns,
       indexes: existing?.indexes,
     };
-    const data = store.defineTable(declaration) as unknown as DataTable<StoreRow>;
+    const data = store.table(declaration) as unknown as DataTable<StoreRow>;
     tables.set(key, { sdkName: definition.name, columns, integerId, data });
   }
 
