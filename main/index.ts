@@ -5,11 +5,15 @@
  */
 import path from 'node:path';
 import { BrowserWindow } from 'electron';
-import { createAppServices } from './services/app-services';
+import { createAppServices, type AppServices } from './services/app-services';
 import { LOCAL_ONLY_MESSAGE, startEmbeddedBackend } from './services/backend-process';
 import { honouredEnvironment } from './services/developer-switches';
 import { runApp } from './shell/app';
 import { startAutoUpdates } from './shell/auto-update';
+import { startDesktopShell, type DesktopShell } from './shell/desktop';
+
+let appServices: AppServices | undefined;
+let desktop: DesktopShell | undefined;
 
 runApp({
   // out/main/index.js sits next to out/preload and out/renderer.
@@ -29,7 +33,7 @@ runApp({
   }) => {
     // An installed app ignores the development switches (another SQLite driver, another backend).
     const env = honouredEnvironment(launchEnv, { packaged: isPackaged, logger });
-    const services = await createAppServices({
+    const services = (appServices = await createAppServices({
       userDataPath: userDataDir,
       env,
       logger,
@@ -49,7 +53,7 @@ runApp({
                 logger,
               }),
           }),
-    });
+    }));
 
     // The token is masked by value in everything logged from here on, wherever it appears.
     const { settings } = services.parts;
@@ -58,9 +62,24 @@ runApp({
     return services;
   },
 
-  afterStart: ({ logger }) => {
+  keepInTray: () => desktop?.keepInTray() ?? false,
+
+  afterStart: ({ logger, appPath }, _services, window) => {
     // An "update ready" notice waits while the person is working in the window.
     const updates = startAutoUpdates({ logger, isEditing: () => BrowserWindow.getFocusedWindow() !== null });
-    return () => updates.stop();
+    // Reminders, quick add's shortcut and the tray (main/shell/desktop.ts).
+    desktop = appServices
+      ? startDesktopShell({
+          services: appServices,
+          revealWindow: window.revealWindow,
+          iconPath: path.join(appPath, 'build', 'icons', '32x32.png'),
+          platform: process.platform,
+          logger,
+        })
+      : undefined;
+    return () => {
+      desktop?.stop();
+      updates.stop();
+    };
   },
 });

@@ -83,13 +83,25 @@ export interface ShellServicesContext {
 
 export type CreateShellServices = (context: ShellServicesContext) => Promise<ShellServices>;
 
+/** What start-up extras (the tray, quick add) may do with the main window. */
+export interface ShellWindowControl {
+  /** Brings the window forward, opening it again if it was closed. */
+  revealWindow(): void;
+}
+
 export interface RunAppOptions {
   createServices: CreateShellServices;
   /**
    * Extra start-up work once the window is up and the services run (auto-update...); the
    * function it returns runs on quit.
    */
-  afterStart?: (context: ShellServicesContext, services: ShellServices) => (() => void) | void;
+  afterStart?: (
+    context: ShellServicesContext,
+    services: ShellServices,
+    window: ShellWindowControl,
+  ) => (() => void) | void;
+  /** Closing the window hides it (the app stays in the tray) while this answers true. */
+  keepInTray?: () => boolean;
   /** Notices the status bar already shows, so they need no dialog (the local-only sentence). */
   quietNotices?: readonly string[];
   /** The build output folder holding preload/ and renderer/ (out/). */
@@ -174,8 +186,24 @@ export function runApp(options: RunAppOptions): RunningApp {
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = null;
     });
+    window.on('close', (event) => {
+      // Quitting (the tray's Quit, Cmd+Q) still closes it.
+      if (shutdown !== 'running' || quitRequested || !options.keepInTray?.()) return;
+      event.preventDefault();
+      window.hide();
+    });
     mainWindow = window;
     return window;
+  };
+  let quitRequested = false;
+  app.on('before-quit', () => {
+    quitRequested = true;
+  });
+  const windowControl: ShellWindowControl = {
+    revealWindow: () => {
+      if (!mainWindow || mainWindow.isDestroyed()) openWindow();
+      else revealWindow(mainWindow);
+    },
   };
 
   const start = async (): Promise<void> => {
@@ -315,7 +343,7 @@ export function runApp(options: RunAppOptions): RunningApp {
     appLog.info('Window opened');
 
     await created.start();
-    const stopExtra = options.afterStart?.(context, created);
+    const stopExtra = options.afterStart?.(context, created, windowControl);
     if (stopExtra) cleanups.push(stopExtra);
 
     const quiet = new Set(options.quietNotices ?? []);

@@ -374,10 +374,7 @@ export const shell = {
 export const dialog = {
   showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),
   showErrorBox: vi.fn(),
-  showSaveDialog: vi.fn(async (_options?: unknown) => ({
-    canceled: true,
-    filePath: undefined as string | undefined,
-  })),
+  showSaveDialog: vi.fn(async (_options?: unknown) => ({ canceled: true, filePath: undefined as string | undefined })),
 };
 
 export const screen = {
@@ -414,6 +411,55 @@ export class Notification extends EventEmitter {
   }
 }
 
+/** A tray icon: `instances` lists those created; `contextMenu` is the last menu set. */
+export class Tray extends EventEmitter {
+  static instances: Tray[] = [];
+  contextMenu: FakeMenu | null = null;
+  tooltip = '';
+  title = '';
+  destroyed = false;
+  constructor(readonly image: unknown) {
+    super();
+    Tray.instances.push(this);
+  }
+  setContextMenu = vi.fn((menu: FakeMenu | null) => {
+    this.contextMenu = menu;
+  });
+  setToolTip = vi.fn((tooltip: string) => {
+    this.tooltip = tooltip;
+  });
+  setTitle = vi.fn((title: string) => {
+    this.title = title;
+  });
+  destroy = vi.fn(() => {
+    this.destroyed = true;
+  });
+  isDestroyed = vi.fn(() => this.destroyed);
+}
+
+/** Global shortcuts: `taken` are held by other apps (register answers false); `press` fires one. */
+export const globalShortcut = {
+  registered: new Map<string, () => void>(),
+  taken: new Set<string>(),
+  register: vi.fn((accelerator: string, callback: () => void): boolean => {
+    if (globalShortcut.taken.has(accelerator) || globalShortcut.registered.has(accelerator)) return false;
+    globalShortcut.registered.set(accelerator, callback);
+    return true;
+  }),
+  unregister: vi.fn((accelerator: string) => {
+    globalShortcut.registered.delete(accelerator);
+  }),
+  unregisterAll: vi.fn(() => globalShortcut.registered.clear()),
+  isRegistered: vi.fn((accelerator: string) => globalShortcut.registered.has(accelerator)),
+  press(accelerator: string): void {
+    globalShortcut.registered.get(accelerator)?.();
+  },
+};
+
+export const nativeImage = {
+  createFromPath: vi.fn((file: string) => ({ file, resize: () => ({ file }), isEmpty: () => false })),
+};
+
 // ---------------------------------------------------------------- reset
 
 /** Forgets every window, handler and call, so each test starts from a fresh Electron. */
@@ -436,4 +482,7 @@ export function resetElectronMock(): void {
   screen.displays = [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }];
   Notification.supported = true;
   Notification.shown = [];
+  Tray.instances = [];
+  globalShortcut.registered.clear();
+  globalShortcut.taken.clear();
 }
