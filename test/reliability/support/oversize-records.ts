@@ -92,13 +92,14 @@ export function stringOfBytes(
   maxUnits: number,
 ): string {
   const total = pieces.reduce((sum, piece) => sum + piece.weight, 0);
+  const costs = new Map(pieces.map((piece) => [piece, encodedLength(piece.text)]));
   const parts: string[] = [];
   let used = 0;
   let units = 0;
   for (;;) {
     let roll = random.next() * total;
     const piece = pieces.find((p) => (roll -= p.weight) < 0) ?? (pieces[0] as Piece);
-    const cost = encodedLength(piece.text);
+    const cost = costs.get(piece) as number;
     if (used + cost > bytes || units + piece.text.length > maxUnits) break;
     parts.push(piece.text);
     used += cost;
@@ -183,7 +184,7 @@ export async function runOversizeRecords(options: OversizeRecordsOptions): Promi
       stats.oversizeByBytesOnly++;
       return stringOfBytes(random, HEAVY, random.int(OVERSIZE_BODY_LIMIT_BYTES + 2_000, 250_000), 99_000);
     }
-    return stringOfBytes(random, NOTES, random.int(OVERSIZE_BODY_LIMIT_BYTES + 1_000, 400_000), 1_000_000);
+    return stringOfBytes(random, NOTES, random.int(OVERSIZE_BODY_LIMIT_BYTES + 1_000, 300_000), 1_000_000);
   };
   const fittingNotes = (): string | null => {
     if (random.chance(0.15)) return null;
