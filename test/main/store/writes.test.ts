@@ -246,9 +246,7 @@ describe('tables declared at run time', () => {
       { name: 't', columns: JSON.parse('{"__proto__": {"kind": "string", "nullable": true}}') as unknown },
     ];
     for (const attempt of attempts) {
-      const error = storeErrorOf(() =>
-        store.table(attempt as Parameters<LocalStore['table']>[0]),
-      );
+      const error = storeErrorOf(() => store.table(attempt as Parameters<LocalStore['table']>[0]));
       expect(['invalid-query', 'invalid-value']).toContain(error.code);
       expect(error.message.length).toBeGreaterThan(10);
     }

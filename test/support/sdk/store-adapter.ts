@@ -1,7 +1,7 @@
 /**
  * The official SDK's local store contract (defineTable, upsert, lookup, read, del, executeBatch),
  * implemented over OUR store. The SDK declares its own tables at run time (its user tables,
- * `__operations`, `__pulltime`); each becomes a table of our store through `store.defineTable`,
+ * `__operations`, `__pulltime`); each becomes a table of our store through `store.table`,
  * and every read and write goes through our store's API: no SQL here.
  *
  * It mirrors the SDK's reference implementation (MobileServiceSqliteStore): an upsert merges the
