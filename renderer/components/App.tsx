@@ -28,6 +28,7 @@ import { filterTabId, Header, Toolbar } from './Header';
 import { RejectedPanel } from './RejectedPanel';
 import { SettingsDialog } from './SettingsDialog';
 import { SignInBanner } from './SignInBanner';
+import { SignInBanner } from './SignInBanner';
 import { StatusBar } from './StatusBar';
 import { Toast, type ToastMessage } from './Toast';
 import { TodoList, type ListActions } from './TodoList';
@@ -441,6 +442,7 @@ export function App() {
               onClear={everyday.selection.clear}
             />
           ) : null}
+          <SignInBanner status={status} onOpenSettings={() => setDialog('settings')} />
           <SignInBanner status={status} onOpenSettings={() => setDialog('settings')} />
           <Banners
             conflicts={conflictCount}

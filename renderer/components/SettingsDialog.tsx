@@ -7,6 +7,7 @@ import type { SettingsPatch } from '../../common/ipc-contract';
 import type { ConflictPolicy, SettingsView } from '../../common/sync-types';
 import { AppError, describeError, todoSync } from '../api';
 import { POLICY_LABELS, plural } from '../format';
+import { AccountSection } from './AccountSection';
 import { DownloadIcon } from './Icons';
 import { Modal } from './Modal';
 
@@ -304,6 +305,8 @@ export function SettingsDialog({ pendingChanges, onClose, onReset }: SettingsDia
               {problemFor('authToken', ids.token)}
             </details>
           </form>
+
+          <AccountSection pendingChanges={pendingChanges} />
 
           <section class="danger-zone" aria-labelledby="reset-heading">
             <h3 id="reset-heading">Local data</h3>

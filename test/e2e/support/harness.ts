@@ -22,6 +22,7 @@ import { createTrustedSenderCheck } from '../../../main/ipc/trusted-sender';
 import { createAppServices, type AppServices } from '../../../main/services/app-services';
 import type { Logger } from '../../../main/services/logger';
 import { startTestBackend, type TestBackend } from '../../support/backend';
+import { followSignIn } from '../../support/login-follower';
 import { builtPaths } from './build';
 import { NetworkLink } from './network-link';
 import { ServerClient } from '../../support/server';
@@ -38,6 +39,11 @@ export interface AppHarnessOptions {
    * when data moves (Sync Now), and a background push never races a scripted change.
    */
   pushDebounceMs?: number;
+  /**
+   * The server requires sign-in (--auth). The app's sign-in window is stood in for by following
+   * the same URLs; `loginHint()` is who the person is at the identity provider at that moment.
+   */
+  auth?: { loginHint: () => string };
 }
 
 export interface OpenAppOptions {
@@ -92,7 +98,11 @@ export class AppHarness {
   static async start(options: AppHarnessOptions = {}): Promise<AppHarness> {
     const { rendererDir } = builtPaths();
     const userDataPath = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-e2e-user-'));
-    const backend = await startTestBackend({ rejectText: options.rejectText, pageSize: options.pageSize });
+    const backend = await startTestBackend({
+      rejectText: options.rejectText,
+      pageSize: options.pageSize,
+      auth: options.auth !== undefined,
+    });
     let web: StaticServer | undefined;
     let link: NetworkLink | undefined;
     let services: AppServices | undefined;
@@ -104,6 +114,14 @@ export class AppHarness {
         backendUrl: link.url,
         logger: harnessLogger(),
         pushDebounceMs: options.pushDebounceMs ?? 10 * 60_000,
+        ...(options.auth
+          ? {
+              loginUi: {
+                signIn: ({ loginUrl, isDone }) =>
+                  followSignIn(loginUrl, isDone, { loginHint: options.auth?.loginHint() }),
+              },
+            }
+          : {}),
         requestTimeoutMs: 15_000,
       });
       if (options.settings) services.parts.settings.update(options.settings);
