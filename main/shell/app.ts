@@ -277,6 +277,11 @@ export function runApp(options: RunAppOptions): RunningApp {
               };
               return mainWindow ? dialog.showMessageBox(mainWindow, about) : dialog.showMessageBox(about);
             },
+            // To the window in front (a quick-add window included), else the main one.
+            sendToWindow: (command) => {
+              const target = BrowserWindow.getFocusedWindow() ?? mainWindow;
+              if (target && !target.isDestroyed()) target.webContents.send('app:command', { command });
+            },
           },
           account: account && {
             ...account.view(),

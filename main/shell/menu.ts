@@ -7,10 +7,17 @@
  * production menu has no reload at all; development builds reload on CmdOrCtrl+Shift+R.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import { SIGN_IN_PROVIDERS } from '../../common/ipc-contract';
+import { SIGN_IN_PROVIDERS, type AppCommand } from '../../common/ipc-contract';
 
 export const SYNC_NOW_ACCELERATOR = 'CmdOrCtrl+R';
 export const DEV_RELOAD_ACCELERATOR = 'CmdOrCtrl+Shift+R';
+/** Items the window carries out itself; the renderer lists the same keys in its shortcuts help. */
+export const WINDOW_COMMAND_ACCELERATORS: Readonly<Record<AppCommand, string>> = {
+  undo: 'CmdOrCtrl+Z',
+  redo: 'Shift+CmdOrCtrl+Z',
+  'select-all': 'CmdOrCtrl+A',
+  'show-shortcuts': 'CmdOrCtrl+/',
+};
 
 /** Menu item ids, for tests and for updating the checkbox when the setting changes elsewhere. */
 export const MENU_IDS = {
@@ -21,6 +28,10 @@ export const MENU_IDS = {
   showLogs: 'show-logs',
   reload: 'dev-reload',
   devTools: 'dev-tools',
+  undo: 'undo',
+  redo: 'redo',
+  selectAll: 'select-all',
+  keyboardShortcuts: 'keyboard-shortcuts',
   accountStatus: 'account-status',
   signIn: 'sign-in',
   signOut: 'sign-out',
@@ -36,6 +47,12 @@ export interface MenuActions {
   openDataFolder(): unknown;
   showLogs(): unknown;
   showAbout(): unknown;
+  /**
+   * Undo, Redo, Select All and Keyboard Shortcuts act on the todos, which live in the window: the
+   * shell sends the command to it (app:command), and the window decides (in a text field Undo
+   * still undoes typing).
+   */
+  sendToWindow(command: AppCommand): unknown;
 }
 
 /** The Account menu's view of who is signed in, and what its items do. */
@@ -120,11 +137,18 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     submenu: [...syncItems, { type: 'separator' }, isMac ? { role: 'close' } : { role: 'quit' }],
   };
 
+  const windowCommand = (id: string, label: string, command: AppCommand): MenuItemConstructorOptions => ({
+    id,
+    label,
+    accelerator: WINDOW_COMMAND_ACCELERATORS[command],
+    click: run(label.toLowerCase(), () => actions.sendToWindow(command)),
+  });
+
   const editMenu: MenuItemConstructorOptions = {
     label: '&Edit',
     submenu: [
-      { role: 'undo' },
-      { role: 'redo' },
+      windowCommand(MENU_IDS.undo, 'Undo', 'undo'),
+      windowCommand(MENU_IDS.redo, 'Redo', 'redo'),
       { type: 'separator' },
       { role: 'cut' },
       { role: 'copy' },
@@ -132,7 +156,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       ...(isMac ? [{ role: 'pasteAndMatchStyle' } as const] : []),
       { role: 'delete' },
       { type: 'separator' },
-      { role: 'selectAll' },
+      windowCommand(MENU_IDS.selectAll, 'Select All', 'select-all'),
     ],
   };
 
@@ -168,6 +192,8 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     label: '&Help',
     role: 'help',
     submenu: [
+      windowCommand(MENU_IDS.keyboardShortcuts, 'Keyboard Shortcuts', 'show-shortcuts'),
+      { type: 'separator' },
       {
         id: MENU_IDS.openDataFolder,
         label: 'Open Data Folder',

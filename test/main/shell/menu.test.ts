@@ -11,7 +11,7 @@ function options(overrides: Partial<MenuOptions> = {}) {
     }),
     isWorkingOffline: vi.fn(() => offline),
   };
-  const actions = { openDataFolder: vi.fn(), showLogs: vi.fn(), showAbout: vi.fn() };
+  const actions = { openDataFolder: vi.fn(), showLogs: vi.fn(), showAbout: vi.fn(), sendToWindow: vi.fn() };
   const onError = vi.fn();
   const built: MenuOptions = {
     platform: 'linux',
@@ -126,6 +126,45 @@ describe.each(['linux', 'win32', 'darwin'] as const)('the %s menu', (platform) =
     expect(actions.showAbout).toHaveBeenCalledTimes(1);
     expect(actions.openDataFolder).toHaveBeenCalledTimes(1);
     expect(actions.showLogs).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    [MENU_IDS.undo, 'Undo', 'CmdOrCtrl+Z', 'undo'],
+    [MENU_IDS.redo, 'Redo', 'Shift+CmdOrCtrl+Z', 'redo'],
+    [MENU_IDS.selectAll, 'Select All', 'CmdOrCtrl+A', 'select-all'],
+    [MENU_IDS.keyboardShortcuts, 'Keyboard Shortcuts', 'CmdOrCtrl+/', 'show-shortcuts'],
+  ])('%s shows %s with its accelerator and sends the command to the window', (id, label, key, command) => {
+    const { built, actions } = options({ platform });
+    const item = find(buildMenuTemplate(built), id);
+    expect(item).toMatchObject({ label, accelerator: key });
+    expect(item.role).toBeUndefined();
+    click(item);
+    expect(actions.sendToWindow).toHaveBeenCalledExactlyOnceWith(command);
+  });
+
+  it('puts Undo and Redo first in Edit and Keyboard Shortcuts first in Help', () => {
+    const template = buildMenuTemplate(options({ platform }).built);
+    const submenu = (label: string) =>
+      (template.find((menu) => menu.label === label)?.submenu as MenuItemConstructorOptions[]).map(
+        (item) => item.id ?? item.role ?? item.type,
+      );
+    expect(submenu('&Edit').slice(0, 2)).toEqual([MENU_IDS.undo, MENU_IDS.redo]);
+    expect(submenu('&Edit')).toContain(MENU_IDS.selectAll);
+    // The roles would undo only text: the window's command undoes todo changes as well.
+    const roles = flatten(template).map((item) => item.role);
+    for (const role of ['undo', 'redo', 'selectAll'] as const) expect(roles).not.toContain(role);
+    expect(submenu('&Help')[0]).toBe(MENU_IDS.keyboardShortcuts);
+  });
+
+  it('gives no two items the same accelerator', () => {
+    const seen = new Map<string, string>();
+    for (const item of flatten(buildMenuTemplate(options({ platform }).built))) {
+      if (!item.accelerator) continue;
+      const key = normalizeAccelerator(String(item.accelerator), platform);
+      expect(seen.get(key), `${item.id ?? item.role} and ${seen.get(key)} share ${key}`).toBeUndefined();
+      seen.set(key, String(item.id ?? item.role));
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(5);
   });
 
   it('reports a failing Sync Now instead of leaving the rejection unhandled', async () => {
