@@ -41,7 +41,12 @@ function menuWith(account: MenuAccount): MenuItemConstructorOptions[] {
       setWorkOffline: () => undefined,
       isWorkingOffline: () => false,
     },
-    actions: { openDataFolder: () => undefined, showLogs: () => undefined, showAbout: () => undefined },
+    actions: {
+      openDataFolder: () => undefined,
+      showLogs: () => undefined,
+      showAbout: () => undefined,
+      sendToWindow: () => undefined,
+    },
     account,
   });
 }
