@@ -32,6 +32,8 @@ async function scan(page: Page, name: string): Promise<void> {
 }
 
 test('main view, dialogs and settings have no serious or critical axe violations', async ({ browser }) => {
+  // Building the lived-in list syncs several times and each scan walks the whole page.
+  test.setTimeout(120_000);
   const app = await harness().openApp(browser);
   const { page } = app;
   await waitForAppReady(page);
