@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { SqlValue } from './codec';
 import { StoreError, translateSqliteError } from './errors';
+import type { WalCheckpointer } from './wal-checkpointer';
 
 type Statement = Database.Statement<unknown[], unknown>;
 type StatementMode = 'run' | 'rows' | 'raw' | 'pluck';
@@ -14,7 +15,16 @@ const STATEMENT_CACHE_LIMIT = 500;
 export class Connection {
   private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: Database.Database) {}
+  /** With a checkpointer, WAL checkpoints run on its worker thread instead of inside our commits. */
+  constructor(
+    readonly db: Database.Database,
+    private readonly checkpointer: WalCheckpointer | null = null,
+  ) {}
+
+  /** After a write that committed (not one inside an open transaction): let the WAL be checkpointed. */
+  private committed(): void {
+    if (this.checkpointer && !this.db.inTransaction) this.checkpointer.afterWrite();
+  }
 
   private prepare(sql: string, mode: StatementMode): Statement {
     const key = `${mode}\u0000${sql}`;
@@ -33,7 +43,9 @@ export class Connection {
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Database.RunResult {
-    return this.prepare(sql, 'run').run(...params);
+    const result = this.prepare(sql, 'run').run(...params);
+    this.committed();
+    return result;
   }
 
   /** Rows as arrays, in SELECT order. */
@@ -68,7 +80,9 @@ export class Connection {
    * savepoint. A throw rolls back and is rethrown.
    */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    const result = this.db.transaction(fn).immediate();
+    this.committed();
+    return result;
   }
 
   /**
@@ -83,6 +97,12 @@ export class Connection {
     } finally {
       this.db.pragma('synchronous = FULL');
     }
+  }
+
+  /** Stops the checkpointer (its connection first, so ours is the last), then closes the database. */
+  close(): void {
+    this.checkpointer?.close();
+    if (this.db.open) this.db.close();
   }
 
   get inTransaction(): boolean {

@@ -22,6 +22,7 @@ import {
   createWatermarkStore,
 } from './system-tables';
 import { buildLayout, declarationKey, validateDeclaration } from './table-layout';
+import { WalCheckpointer } from './wal-checkpointer';
 import type {
   DataTable,
   KeyValueStore,
@@ -330,13 +331,14 @@ class SqliteStore implements LocalStore {
   }
 
   close(): void {
-    if (this.connection.db.open) this.connection.db.close();
+    this.connection.close();
   }
 }
 
 function createStore(path: string, options: OpenStoreOptions, notice: StoreNotice | null): SqliteStore {
   const db = openDatabase(path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, options.nativeBinding);
-  const connection = new Connection(db);
+  // Checkpoints off the main thread: see wal-checkpointer.ts.
+  const connection = new Connection(db, new WalCheckpointer({ path, nativeBinding: options.nativeBinding }));
   try {
     connection.guard('Upgrading the database', () => migrateSystemTables(connection));
     // A concurrent newer app could have migrated between our check and our lock.
@@ -347,7 +349,7 @@ function createStore(path: string, options: OpenStoreOptions, notice: StoreNotic
     for (const declaration of options.tables) store.table(declaration);
     return store;
   } catch (error) {
-    db.close();
+    connection.close();
     if (error instanceof StoreError && error.code === 'corrupt') {
       throw new UnreadableDatabase('damaged while preparing tables', { cause: error });
     }
