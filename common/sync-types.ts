@@ -59,6 +59,9 @@ export interface SyncResult {
   conflicts: number;
   /** New rejected operations left by this run. */
   rejected: number;
+  /** Changes the server could not take this time (a server error); sent again next sync. */
+  retrying: number;
+  /** Why the run stopped (ok false), or why some changes wait for the next sync (ok true). */
   error: SyncErrorInfo | null;
 }
 

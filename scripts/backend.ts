@@ -27,6 +27,12 @@
  * `/.auth/login/<provider>`; the signed-in user is `sid:<login_hint>` when the URL has a
  * `login_hint` parameter, else `sid:local-<provider>`, so two people are possible locally.
  * `--auth-minutes` sets how long a token lasts (24 h by default).
+ *
+ * No web page may use this server (see scripts/backend-guard.ts): requests must name it in their
+ * Host header, come from no other origin, send writes as JSON and carry this run's key in the
+ * X-Todo-Sync-Backend-Key header. The key comes from TODO_BACKEND_KEY (the app and the tests
+ * pass one to the child they start); without it a random one is made and printed with how to
+ * pass it on. `--open` drops the key, for other clients (curl, the official SDK), and says so.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +42,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import { BACKEND_KEY_ENV, BACKEND_KEY_HEADER, createBackendGuard } from './backend-guard';
 import { gzipReplies, indexForPaging } from './backend-tuning';
 // azure-mobile-apps ships no types; this script only uses the documented entry points.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -74,6 +81,8 @@ const { values } = parseArgs({
     'auth-minutes': { type: 'string', default: '1440' },
     'fixed-schema': { type: 'boolean', default: false },
     'drop-unknown-columns': { type: 'boolean', default: false },
+    // No key: any program on this computer may use the server (web pages still may not).
+    open: { type: 'boolean', default: false },
   },
 });
 
@@ -87,6 +96,18 @@ mkdirSync(dataDir, { recursive: true });
 const rejectText = values['reject-text'];
 
 const app = express();
+// Before anything else reads the request: see scripts/backend-guard.ts.
+const keyFromEnv = process.env[BACKEND_KEY_ENV]?.trim() || null;
+const backendKey = values.open ? null : (keyFromEnv ?? randomBytes(32).toString('base64url'));
+const guard = createBackendGuard({ key: backendKey });
+// The sign-in window is a browser and cannot send the key. Its GETs to the stub's pages get the
+// Host and Origin checks without the key: a token from there still needs the key at /tables.
+const signInGuard = createBackendGuard({ key: null });
+app.use((req: Request, res: Response, next: NextFunction) =>
+  values.auth && req.method === 'GET' && req.path.startsWith('/.auth/login/')
+    ? signInGuard(req, res, next)
+    : guard(req, res, next),
+);
 // Replies compressed as App Service does with compression on: a page of 1,000 todos is ~7x smaller.
 app.use(gzipReplies());
 
@@ -241,6 +262,16 @@ prepareDatabase().then(
     const listening = app.listen(port, '127.0.0.1', () => {
       const { port: actual } = listening.address() as AddressInfo;
       console.log(`Backend listening on http://127.0.0.1:${actual}`);
+      // A key handed in by whoever started us is theirs already: never print it (it lands in logs).
+      if (values.open) {
+        console.log('OPEN mode: no key, any program on this computer can read and write this server.');
+      } else if (!keyFromEnv) {
+        console.log(`Key: ${backendKey} (send it in the ${BACKEND_KEY_HEADER} header). For the app:`);
+        console.log(
+          `  TODO_BACKEND_URL=http://127.0.0.1:${actual} ${BACKEND_KEY_ENV}=${backendKey} npm start`,
+        );
+        console.log('Or restart with --open for clients that cannot send the key.');
+      }
       if (values.auth) console.log(`Sign-in: http://127.0.0.1:${actual}/.auth/login/<provider>`);
     });
     server = listening;

@@ -18,6 +18,7 @@ import {
   errorInfo,
   MobileServiceClient,
   Query,
+  runSyncPass as runSyncPassOf,
   type EngineStatus,
   type SyncContext,
   type SyncTable,
@@ -34,12 +35,14 @@ import {
   type AccountKey,
 } from './account-files';
 import { accountOfSession, createAccountEngine, type AccountEngine } from './accounts';
-import { LOCAL_ONLY_MESSAGE, type EmbeddedBackend } from './backend-process';
+import { BACKEND_KEY_ENV } from '../../common/local-backend';
+import { BackendKeys, LOCAL_ONLY_MESSAGE, type EmbeddedBackend } from './backend-process';
 import { messageOf } from './errors';
 import { ServiceError } from './errors';
 import { createIpcHandlers, type AccountService } from './ipc-handlers';
 import { silentLogger, type Logger } from './logger';
 import {
+  failedResult,
   SyncScheduler,
   type BackoffPolicy,
   type SchedulerClock,
@@ -61,6 +64,8 @@ export interface AppServicesOptions {
   userDataPath: string;
   /** A backend for this run when none is configured (a launcher or test server); never saved. */
   backendUrl?: string | null;
+  /** The key of the local backend at `backendUrl` (a test server), sent to it only. */
+  backendKey?: string | null;
   /** Read for TODO_BACKEND_URL. */
   env?: Readonly<Record<string, string | undefined>>;
   logger?: Logger;
@@ -179,6 +184,11 @@ async function assemble(
     eraseDeletedContent: () => settingsStore.eraseDeletedContent(),
   });
   if (options.backendUrl) settings.setRunDefaultBackendUrl(options.backendUrl);
+  // Local development backends' keys (TODO_BACKEND_KEY goes with TODO_BACKEND_URL), each sent
+  // only to its own server.
+  const backendKeys = new BackendKeys();
+  backendKeys.set(options.backendUrl, options.backendKey);
+  backendKeys.set(options.env?.TODO_BACKEND_URL, options.env?.[BACKEND_KEY_ENV]);
 
   const initial = settings.get();
   // The engine of the account signed in now; it is replaced when another one signs in (see
@@ -199,6 +209,7 @@ async function assemble(
       conflictPolicy: current.conflictPolicy,
       loginUi: options.loginUi,
       timeoutMs: options.requestTimeoutMs,
+      clientOptions: { extraHeaders: () => backendKeys.headersFor(settings.get().backendUrl) },
     });
   }
 
@@ -219,31 +230,12 @@ async function assemble(
   // ------------------------------------------------------------ one sync pass
 
   async function runSyncPass(kind: SyncKind): Promise<SyncResult> {
-    const result: SyncResult = { ok: true, pushed: 0, pulled: 0, conflicts: 0, rejected: 0, error: null };
     try {
       forgetWatermarksOfOtherBackend();
-      const pushed = await syncContext.push();
-      result.pushed = pushed.pushed;
-      result.conflicts = pushed.issues.filter((issue) => issue.kind === 'conflict').length;
-      result.rejected = pushed.issues.filter((issue) => issue.kind === 'rejected').length;
-      if (kind === 'full') {
-        for (const table of SYNCED_TABLES) {
-          const pulled = await syncContext.pull(new Query(table.name), `all-${table.name}`);
-          result.pulled += pulled.upserted + pulled.deleted;
-        }
-      }
-      logger.info(
-        `Sync (${kind}) done: ${result.pushed} sent, ${result.pulled} received` +
-          (result.conflicts + result.rejected > 0
-            ? `, ${result.conflicts} conflicts and ${result.rejected} refused changes left for the person`
-            : ''),
-      );
     } catch (error) {
-      result.ok = false;
-      result.error = errorInfo(error);
-      logger.warn(`Sync (${kind}) failed (${result.error.code}): ${result.error.message}`);
+      return failedResult(errorInfo(error).code, errorInfo(error).message, Date.now());
     }
-    return result;
+    return runSyncPassOf(syncContext, { tables: SYNCED_TABLES, pull: kind === 'full', log: logger });
   }
 
   /** Watermarks say how far we read one server's history; another server's starts over. */
@@ -344,6 +336,7 @@ async function assemble(
             await embedded.stop();
             return;
           }
+          backendKeys.set(embedded.url, embedded.key);
           settings.setRunDefaultBackendUrl(embedded.url);
           embedded.onUnexpectedExit((description) => {
             notices.push(description);
@@ -495,7 +488,16 @@ async function assemble(
   };
 
   const buildHandlers = (): IpcHandlers =>
-    createIpcHandlers({ store, syncContext, todos, scheduler, settings, getStatus, account: accountService });
+    createIpcHandlers({
+      store,
+      syncContext,
+      todos,
+      scheduler,
+      settings,
+      getStatus,
+      account: accountService,
+      backendHeadersFor: (url) => backendKeys.headersFor(url),
+    });
   let accountHandlers = buildHandlers();
   // Stable for the dispatcher, which registers once: each call goes to the current account.
   const handlers = Object.fromEntries(

@@ -69,6 +69,8 @@ export interface MobileServiceClientOptions extends SyncContextOptions {
   timeoutMs?: number;
   /** Sees each request just before it is sent (never the auth token): diagnostics and tests. */
   onRequest?: (request: ObservedRequest) => void | Promise<void>;
+  /** More headers on every request, read each time (the local development backend's key). */
+  extraHeaders?: () => Readonly<Record<string, string>>;
 }
 
 export class MobileServiceClient {
@@ -94,6 +96,7 @@ export class MobileServiceClient {
       auth: () => this.session.get(),
       timeoutMs: options.timeoutMs,
       onRequest: options.onRequest,
+      extraHeaders: options.extraHeaders,
     });
     this.syncContext = new SyncContext(this.protocol, () => this.url, options);
   }

@@ -54,14 +54,22 @@ export class SyncHttpError extends SyncError {
   }
 }
 
-/** 401: the configured token is missing, wrong or expired. Syncing waits for a new one. */
+/** 401: no token, or one that is wrong or expired. Syncing waits for a sign-in. */
 export class UnauthorizedError extends SyncError {
   readonly status = 401;
   readonly request: RequestSummary;
+  /** Whether a token went with the request: without one, the server simply needs a sign-in. */
+  readonly tokenSent: boolean;
 
-  constructor(request: RequestSummary) {
-    super('unauthorized', 'The server refused the sign-in token. Sign in again to resume syncing.');
+  constructor(request: RequestSummary, tokenSent = true) {
+    super(
+      'unauthorized',
+      tokenSent
+        ? 'Your sign-in has ended or was not accepted. Sign in again to resume syncing.'
+        : 'This server needs you to sign in. Sign in to start syncing.',
+    );
     this.request = request;
+    this.tokenSent = tokenSent;
   }
 }
 

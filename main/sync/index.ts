@@ -38,3 +38,4 @@ export { whereToODataFilter } from './odata';
 export type { LocalRecord, ServerRecord } from './records';
 export { parseDate } from './records';
 export { analyzeFields, type FieldChange } from './merge';
+export { runSyncPass, type SyncPassOptions } from './sync-pass';

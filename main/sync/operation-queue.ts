@@ -4,7 +4,8 @@
  *
  *   pending    new change   result
  *   insert     update       insert (the row is read at push time, so it carries the update)
- *   insert     delete       nothing: the record never reaches the server (if never sent)
+ *   insert     delete       nothing: the record never reaches the server (if never sent,
+ *                           or refused outright by the server)
  *   update     update       update (version and base of the first edit are kept)
  *   update     delete       delete (same version and base)
  *   delete     insert/update  QueueError: the deletion must sync first
@@ -83,12 +84,14 @@ export class OperationQueue {
     const snapshot = toSnapshot(before);
     if (last && this.canCollapseInto(last)) {
       const issue = this.store.syncIssues.forOperation(last.id);
-      if (last.action === 'insert' && !issue) {
-        // Never sent: the server has never seen the record.
+      if (last.action === 'insert' && (!issue || refusedOutright(issue))) {
+        // Never sent, or refused outright: the server has never stored the record, so the
+        // insert and its refusal simply go (no "refused deletion" is left behind).
+        if (issue) this.store.syncIssues.removeForOperation(last.id);
         this.store.operations.remove(last.id);
         return;
       }
-      // An insert with an issue was answered by the server, which holds a copy (the issue's):
+      // An insert in conflict was answered by the server, which holds a copy (the issue's):
       // deleting means deleting that copy.
       const serverVersion = issue?.serverRecord?.version;
       const version =
@@ -149,4 +152,23 @@ export class OperationQueue {
   private lastOperation(tableName: string, recordId: string): OperationRecord | undefined {
     return this.store.operations.forRecord(tableName, recordId).at(-1);
   }
+}
+
+/**
+ * A refusal that proves the server did not store the record: a 4xx other than a conflict.
+ * (An insert that reached the server and landed is answered 409 on any later attempt, since
+ * its content is fixed once sent; a 500 that was given up on may have landed.)
+ */
+function refusedOutright(issue: SyncIssueRecord): boolean {
+  const status = issue.httpStatus;
+  return (
+    issue.kind === 'rejected' &&
+    status !== null &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 408 &&
+    status !== 409 &&
+    status !== 412 &&
+    status !== 429
+  );
 }

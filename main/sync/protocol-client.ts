@@ -38,6 +38,11 @@ export interface ProtocolClientOptions {
    * attached only when the request goes to exactly that origin.
    */
   auth?: () => { token: string; origin: string } | null;
+  /**
+   * More headers for every request, read each time (the local development backend's key). They
+   * never replace a protocol header.
+   */
+  extraHeaders?: () => Readonly<Record<string, string>>;
   timeoutMs?: number;
   /**
    * Called just before each request is sent. A returned promise delays the request (tests use
@@ -75,6 +80,8 @@ interface RawResponse {
   etag: string | null;
   /** The Date header. */
   date?: string | null;
+  /** Whether X-ZUMO-AUTH went with the request (a 401 then means "sign in again", else "sign in"). */
+  tokenSent?: boolean;
   /** Parsed JSON, or undefined for an empty body. */
   body: unknown;
   request: RequestSummary;
@@ -211,7 +218,9 @@ export class ProtocolClient {
    * server does not offer it (404, as the development stub) or the session cannot be renewed
    * (401): the caller then signs in interactively.
    */
-  async refreshAuth(control?: RequestControl): Promise<{ authenticationToken: string; userId: string | null } | null> {
+  async refreshAuth(
+    control?: RequestControl,
+  ): Promise<{ authenticationToken: string; userId: string | null } | null> {
     const response = await this.send('GET', '/.auth/refresh', { control });
     if (response.status === 404 || response.status === 401 || response.status === 403) return null;
     if (response.status !== 200) throw this.httpError(response);
@@ -219,7 +228,10 @@ export class ProtocolClient {
     if (typeof body?.authenticationToken !== 'string' || body.authenticationToken === '')
       throw new BadResponseError(response.request, 200, 'the refreshed session has no token');
     const userId = body.user?.userId;
-    return { authenticationToken: body.authenticationToken, userId: typeof userId === 'string' ? userId : null };
+    return {
+      authenticationToken: body.authenticationToken,
+      userId: typeof userId === 'string' ? userId : null,
+    };
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -236,7 +248,8 @@ export class ProtocolClient {
       throw new SyncUsageError(`The backend address must start with http:// or https:// (got "${base}").`);
     }
     // Checked here as well as in settings: a script or an environment variable can name the address too.
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) throw new SyncUsageError(INSECURE_ADDRESS_MESSAGE);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+      throw new SyncUsageError(INSECURE_ADDRESS_MESSAGE);
     return url;
   }
 
@@ -274,7 +287,7 @@ export class ProtocolClient {
 
   private httpError(response: RawResponse): Error {
     const { status, body, request } = response;
-    if (status === 401) return new UnauthorizedError(request);
+    if (status === 401) return new UnauthorizedError(request, response.tokenSent === true);
     // A 412 carries the current record and its ETag; a 409 on an update carries the record
     // with its version in the body; a 409 on an insert echoes our own item (no version).
     let serverRecord: ServerRecord | undefined;
@@ -286,13 +299,11 @@ export class ProtocolClient {
         : typeof body === 'string' && body.length > 0 && body.length < 300 && !looksLikeMarkup(body)
           ? body
           : undefined;
-    const message =
-      status === 409 || status === 412
-        ? 'This item was changed on the server since it was last synced.'
-        : status === 404
-          ? 'This item no longer exists on the server.'
-          : `The server refused the request (${status})${serverMessage ? `: ${serverMessage}` : '.'}`;
-    return new SyncHttpError(status, message, { body, serverRecord, request });
+    return new SyncHttpError(status, refusalMessage(status, request.method, serverMessage), {
+      body,
+      serverRecord,
+      request,
+    });
   }
 
   private async send(
@@ -307,6 +318,7 @@ export class ProtocolClient {
     const request: RequestSummary = { method, path };
     const url = this.absoluteUrl(path);
     const headers: Record<string, string> = {
+      ...this.options.extraHeaders?.(),
       'ZUMO-API-VERSION': ZUMO_API_VERSION,
       'X-ZUMO-INSTALLATION-ID': this.options.installationId(),
       Accept: 'application/json',
@@ -318,6 +330,10 @@ export class ProtocolClient {
     if (options.body) {
       headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(options.body);
+    } else if (method === 'POST') {
+      // An undelete carries no body but is a write: servers that refuse writes not sent as JSON
+      // (the local backend does, against web pages) must still take it.
+      headers['Content-Type'] = 'application/json';
     }
     const observed = this.options.onRequest?.({
       method,
@@ -346,7 +362,7 @@ export class ProtocolClient {
       if (options.control?.signal?.aborted) throw options.control.signal.reason ?? error;
       throw new NetworkError(request, error);
     }
-    if (status === 401) return { status, etag, body: undefined, request };
+    if (status === 401) return { status, etag, body: undefined, request, tokenSent: token !== null };
     if ((status >= 300 && status < 400) || status === 0) throw redirectError(request, status);
     let body: unknown;
     if (text.length > 0) {
@@ -372,6 +388,35 @@ export class ProtocolClient {
  */
 function redirectError(request: RequestSummary, status: number): RedirectRefusedError {
   return new RedirectRefusedError(request, status);
+}
+
+/**
+ * What a person reads for a refusal: plain words, no status codes (the code stays in the
+ * error's `status` and in the log). The server's own sentence follows where it gave one.
+ */
+export function refusalMessage(status: number, method: string, serverMessage: string | undefined): string {
+  if (status === 409 || status === 412)
+    return 'This item was changed on the server since it was last synced.';
+  if (status === 404) return 'This item no longer exists on the server.';
+  if (isTooLarge(status, serverMessage)) {
+    return 'This todo is too large for the server to store. Shorten its notes, then try again.';
+  }
+  if (status === 403) return 'This account is not allowed to do that on this server.';
+  const writing = method !== 'GET';
+  const because = serverMessage ? `: ${serverMessage}` : '.';
+  if (status >= 500) {
+    return writing
+      ? `The server had a problem and could not take this change${because} It is sent again with the next sync.`
+      : `The server had a problem and could not send its changes${because}`;
+  }
+  return writing
+    ? `The server refused this change${because}`
+    : `The server refused to send its changes${because}`;
+}
+
+/** A body over the server's limit: 413, or the 400 "request entity too large" of azure-mobile-apps. */
+function isTooLarge(status: number, serverMessage: string | undefined): boolean {
+  return status === 413 || (status === 400 && /entity too large/i.test(serverMessage ?? ''));
 }
 
 /** A proxy's error page (`<!DOCTYPE html>…`) is not a sentence to show the person. */

@@ -8,12 +8,17 @@
  * unhandled is persisted as a sync issue: the operation stays queued but is skipped until the
  * person resolves it, while other records' operations continue. A failure to reach the
  * server (network, timeout, 401, 502-504) stops the push with the queue intact; a garbled
- * success reply or a 500 keeps the operation for the next sync too (see isInconclusive).
+ * success reply or a 500 keeps the operation for the next sync too (push-plan.ts
+ * classifyFailure). Up to `concurrency` operations are in flight at once; push-remote.ts is the
+ * server as the push sees it.
  */
 import type { OperationAction } from '../../common/sync-types';
 import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
-import { BadResponseError, SyncError, SyncHttpError, SyncUsageError, isConnectivityError } from './errors';
+import { SyncError, SyncHttpError, SyncUsageError } from './errors';
+import { keepAbsentFields, type ColumnSupport } from './column-support';
 import type { ProtocolClient } from './protocol-client';
+import { DEFAULT_PUSH_CONCURRENCY, nextToSend, planSend, recordKey } from './push-plan';
+import { protocolRemote, type PushRemote } from './push-remote';
 import {
   toSnapshot,
   type LocalRecord,
@@ -23,13 +28,23 @@ import {
 } from './records';
 import type { StatusTracker } from './status';
 
+/** The documented form, as in the SDK's docs and the seed post. */
+export type ConflictHandlerWithRecords = (
+  serverRecord: LocalRecord | null,
+  clientRecord: LocalRecord | null,
+  pushError: PushError,
+) => void | Promise<void>;
+/** The form azure-mobile-apps-client 2.0.1 actually calls (records via getServerRecord()/getClientRecord()). */
+export type ConflictHandlerWithError = (pushError: PushError) => void | Promise<void>;
+
 export interface PushHandler {
-  /** A 409/412, or an update of a record deleted on the server (`serverRecord.deleted`). */
-  onConflict?(
-    serverRecord: LocalRecord | null,
-    clientRecord: LocalRecord | null,
-    pushError: PushError,
-  ): void | Promise<void>;
+  /**
+   * A 409/412, or an update of a record deleted on the server (`serverRecord.deleted`).
+   * Both forms work, told apart by how many parameters the function declares: two or more get
+   * (serverRecord, clientRecord, pushError); one (or only a rest parameter) gets (pushError),
+   * as the SDK's code calls it.
+   */
+  onConflict?: ConflictHandlerWithRecords | ConflictHandlerWithError;
   /** Any other refusal by the server (400, 404, 500...). */
   onError?(pushError: PushError): void | Promise<void>;
 }
@@ -42,6 +57,12 @@ export interface PushEnvironment {
   handlerFor(tableName: string): PushHandler;
   /** Server-answered failures of one operation before it is left to the person. */
   maxAttempts: number;
+  /** Columns the backend does not store (column-support.ts); tests of push alone may leave it out. */
+  columns?: ColumnSupport;
+  /** Operations in flight at once (DEFAULT_PUSH_CONCURRENCY when unset). */
+  concurrency?: number;
+  /** The server; built from `protocol` when unset (tests give their own). */
+  remote?: PushRemote;
 }
 
 export interface PushResult {
@@ -53,6 +74,13 @@ export interface PushResult {
   issues: SyncIssueRecord[];
   /** Operations not sent because their record waits on an unresolved issue. */
   skipped: number;
+  /**
+   * Operations kept for the next sync after an answer that said nothing about them (a 500,
+   * a garbled success reply); they do not stop the push of other records, nor the pull.
+   */
+  deferred: number;
+  /** The first such answer of this push, to show the person; null when there was none. */
+  deferredError: SyncError | null;
 }
 
 export const DEFAULT_MAX_PUSH_ATTEMPTS = 5;
@@ -185,70 +213,173 @@ export class PushError {
   }
 }
 
-type Outcome = 'pushed' | 'cancelled' | 'blocked' | 'gone' | 'deferred';
+/** What became of one operation; `deferred` carries the answer that left it for the next sync. */
+type Outcome = 'pushed' | 'cancelled' | 'blocked' | 'gone' | { deferred: SyncError };
 
-/** Errors after which further requests are pointless for now. */
-function stopsPush(error: unknown): boolean {
-  if (isConnectivityError(error)) return true;
-  if (error instanceof SyncHttpError)
-    return error.status === 502 || error.status === 503 || error.status === 504;
-  // Anything that is not the server's answer (a local store failure, a bad URL) also stops.
-  return !(error instanceof BadResponseError);
+/** Thrown out of one operation's push when the whole push must stop (or slow down). */
+class StopPush extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly slowDown: boolean,
+  ) {
+    super('The push stopped.');
+  }
 }
 
-/**
- * Answers that say nothing about the change itself: a success whose reply is garbled (the
- * server applied it) or a 500 (often a passing failure). Like a network failure, they keep the
- * operation for the next sync, where a landed write is recognised; only one that keeps failing
- * this way goes to the push handler and may become an issue for the person.
- */
-function isInconclusive(error: unknown): error is SyncError {
-  if (error instanceof BadResponseError) return error.status >= 200 && error.status < 300;
-  return error instanceof SyncHttpError && error.status === 500;
+/** Operations queued during a push join it at most this many times (a person typing on). */
+const MAX_REFILLS = 20;
+
+/** One push's bookkeeping while operations are in flight. */
+interface PushRun {
+  result: PushResult;
+  /** Records with an operation in flight. */
+  busy: Set<string>;
+  /** Records waiting on an issue or the next sync. */
+  blocked: Set<string>;
+  /** Operations this push has taken (started or skipped). */
+  taken: Set<number>;
+  inFlight: Set<Promise<void>>;
+  /**
+   * Operations allowed in flight at once: one until the server has answered (an unreachable
+   * or signed-out server then costs one request, not a burst), then `ceiling`.
+   */
+  limit: number;
+  /** The most in flight; halves when the server asks for fewer. */
+  ceiling: number;
+  /** The failure that stops the push, thrown once the requests in flight have finished. */
+  stop: unknown;
+  /** The newest operation id this push takes; later ones wait for the next push. */
+  horizon: number;
+  refills: number;
+  total: number;
+  done: number;
+  tableName: string | undefined;
 }
 
 export class Pusher {
   private readonly newIssues: SyncIssueRecord[] = [];
-  /** The first inconclusive answer of this run: the push reports it once the rest is sent. */
-  private deferredBy: SyncError | undefined;
+  /** Push handlers are never called concurrently: each waits for the one before. */
+  private handlerTurn: Promise<unknown> = Promise.resolve();
+  private readonly remote: PushRemote;
 
-  constructor(private readonly env: PushEnvironment) {}
+  constructor(private readonly env: PushEnvironment) {
+    this.remote = env.remote ?? protocolRemote(env.protocol);
+  }
 
+  /**
+   * Sends the queue with up to `concurrency` operations in flight: in queue order, a record's
+   * operations one after another, records waiting on an issue skipped. A failure that stops
+   * the push lets the requests in flight finish, then is thrown once; an overloaded server
+   * (429/503) gets fewer requests at once.
+   */
   async run(tableName?: string): Promise<PushResult> {
-    const { store, status } = this.env;
-    const result: PushResult = { pushed: 0, cancelled: 0, issues: this.newIssues, skipped: 0 };
-    const filter = tableName ? { tableName } : undefined;
-    // Records whose earlier operation is blocked: their later operations must wait too.
-    const blocked = new Set<string>();
-    let batch = store.operations.list(filter);
-    let total = batch.length;
-    let done = 0;
-    let lastSeenId = 0;
-    status.setPhase({ kind: 'pushing', done, total });
-    // Operations queued while pushing are pushed in the same run; the bound keeps a
-    // person typing continuously from holding the push forever.
-    for (let round = 0; round < 20 && batch.length > 0; round++) {
-      const withIssues = new Set(store.syncIssues.list().map((issue) => issue.operationId));
-      for (const queued of batch) {
-        lastSeenId = Math.max(lastSeenId, queued.id);
-        const key = `${queued.tableName}\u0000${queued.recordId}`;
-        if (blocked.has(key) || withIssues.has(queued.id)) {
-          blocked.add(key);
-          result.skipped++;
-        } else {
-          const outcome = await this.pushOne(queued.id);
-          if (outcome === 'pushed') result.pushed++;
-          else if (outcome === 'cancelled') result.cancelled++;
-          else if (outcome === 'blocked' || outcome === 'deferred') blocked.add(key);
-        }
-        done++;
-        status.setPhase({ kind: 'pushing', done, total });
-      }
-      batch = store.operations.list(filter).filter((operation) => operation.id > lastSeenId);
-      total += batch.length;
+    const run: PushRun = {
+      result: {
+        pushed: 0,
+        cancelled: 0,
+        issues: this.newIssues,
+        skipped: 0,
+        deferred: 0,
+        deferredError: null,
+      },
+      busy: new Set(),
+      blocked: new Set(),
+      taken: new Set(),
+      inFlight: new Set(),
+      limit: 1,
+      ceiling: Math.max(1, this.env.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
+      stop: undefined,
+      horizon: 0,
+      refills: -1,
+      total: 0,
+      done: 0,
+      tableName,
+    };
+    for (;;) {
+      this.launch(run);
+      if (run.inFlight.size === 0) break;
+      await Promise.race(run.inFlight);
     }
-    if (this.deferredBy) throw this.deferredBy;
-    return result;
+    if (run.stop !== undefined) throw run.stop instanceof Error ? run.stop : new Error(String(run.stop));
+    return run.result;
+  }
+
+  /** Starts what may start now (see nextToSend). */
+  private launch(run: PushRun): void {
+    if (run.stop !== undefined) return;
+    const { store } = this.env;
+    const queue = store.operations.list(run.tableName ? { tableName: run.tableName } : undefined);
+    const newest = queue.reduce((max, operation) => Math.max(max, operation.id), 0);
+    // Operations queued meanwhile join this push, a bounded number of times.
+    if (newest > run.horizon && run.refills < MAX_REFILLS) {
+      run.refills++;
+      run.horizon = newest;
+    }
+    const due = queue.filter((operation) => operation.id <= run.horizon);
+    const untaken = due.filter((operation) => !run.taken.has(operation.id)).length;
+    run.total = Math.max(run.total, run.done + run.inFlight.size + untaken);
+    const step = nextToSend(due, {
+      busy: run.busy,
+      blocked: run.blocked,
+      taken: run.taken,
+      withIssues: new Set(store.syncIssues.list().map((issue) => issue.operationId)),
+      room: run.limit - run.inFlight.size,
+    });
+    for (const operation of step.skip) {
+      run.taken.add(operation.id);
+      run.blocked.add(recordKey(operation));
+      run.result.skipped++;
+      run.done++;
+    }
+    this.progress(run);
+    for (const operation of step.start) this.start(run, operation);
+  }
+
+  private start(run: PushRun, operation: OperationRecord): void {
+    const key = recordKey(operation);
+    run.taken.add(operation.id);
+    run.busy.add(key);
+    const sending: Promise<void> = this.pushOne(operation.id)
+      .then(
+        (outcome) => this.settle(run, operation, outcome),
+        (error: unknown) => this.fail(run, operation, error),
+      )
+      .finally(() => {
+        run.busy.delete(key);
+        run.inFlight.delete(sending);
+        this.progress(run);
+      });
+    run.inFlight.add(sending);
+  }
+
+  private settle(run: PushRun, operation: OperationRecord, outcome: Outcome): void {
+    const { result } = run;
+    // The server answers: open up.
+    run.limit = run.ceiling;
+    if (outcome === 'pushed') result.pushed++;
+    else if (outcome === 'cancelled') result.cancelled++;
+    else if (outcome === 'blocked') run.blocked.add(recordKey(operation));
+    else if (typeof outcome === 'object') {
+      run.blocked.add(recordKey(operation));
+      result.deferred++;
+      result.deferredError ??= outcome.deferred;
+    }
+    run.done++;
+  }
+
+  private fail(run: PushRun, operation: OperationRecord, error: unknown): void {
+    if (error instanceof StopPush && error.slowDown && run.limit > 1) {
+      // Fewer at once, and this operation goes again in this push.
+      run.ceiling = Math.ceil(run.limit / 2);
+      run.limit = run.ceiling;
+      run.taken.delete(operation.id);
+      return;
+    }
+    run.stop ??= error instanceof StopPush ? error.reason : error;
+  }
+
+  private progress(run: PushRun): void {
+    this.env.status.setPhase({ kind: 'pushing', done: run.done, total: run.total });
   }
 
   private async pushOne(operationId: number): Promise<Outcome> {
@@ -268,29 +399,16 @@ export class Pusher {
         store.transaction(() => store.operations.remove(operation.id));
         return 'gone';
       }
-      // Once sent, an operation's content is fixed while edits made since are queued after it
-      // (or the record is gone): the server may hold exactly that content, and its retries send
-      // it again. Otherwise the row is the operation's content (edits folded into an operation
-      // with an issue included).
-      const fixed =
-        operation.sent !== null &&
-        (!row ||
-          store.operations
-            .forRecord(operation.tableName, operation.recordId)
-            .some((next) => next.id > operation.id));
-      const body: RecordSnapshot =
+      const hasLater = store.operations
+        .forRecord(operation.tableName, operation.recordId)
+        .some((next) => next.id > operation.id);
+      const plan = planSend(operation, row, hasLater, shape);
+      const clientRecord = plan.clientRecord;
+      // Without the columns this backend does not store (see column-support.ts).
+      const body =
         operation.action === 'delete'
-          ? { id: operation.recordId }
-          : fixed && operation.sent
-            ? operation.sent
-            : toSnapshot(shape.toWire(row ?? { id: operation.recordId }));
-      const clientRecord =
-        row ??
-        (operation.item
-          ? shape.fromSnapshot(operation.item)
-          : operation.action !== 'delete'
-            ? shape.fromSnapshot(body)
-            : null);
+          ? plan.body
+          : (this.env.columns?.forServer(operation.tableName, plan.body) ?? plan.body);
       // Marking and reading happen in one synchronous step: an edit can only come after,
       // and then it is queued behind this operation instead of collapsing into it.
       // Relaxed durability: a power cut that undoes the mark also undoes every edit made after
@@ -304,41 +422,29 @@ export class Pusher {
           }),
         RELAXED,
       );
-      let server: ServerRecord;
-      try {
-        server = await this.send(operation, body);
-      } catch (error) {
-        if (store.operations.get(operation.id)) store.operations.update(operation.id, { pushing: false });
-        if (stopsPush(error)) throw error;
-        if (isInconclusive(error) && operation.attempts + 1 < this.env.maxAttempts) {
-          store.operations.update(operation.id, { attempts: operation.attempts + 1 });
-          this.deferredBy ??= error;
-          return 'deferred';
-        }
-        const outcome = await this.handleFailure(operation, clientRecord, body, error as SyncError);
-        if (outcome === 'retry') continue;
-        return outcome;
+      const answer = await this.remote.send(operation, body);
+      if (answer.kind === 'applied') {
+        if (answer.record) this.env.columns?.learnFromReply(shape, body, answer.record);
+        this.commit(operation, answer.record);
+        return 'pushed';
       }
-      this.commit(operation, server);
-      return 'pushed';
-    }
-  }
-
-  private async send(operation: OperationRecord, body: RecordSnapshot): Promise<ServerRecord> {
-    const { protocol } = this.env;
-    const { tableName, recordId } = operation;
-    switch (operation.action) {
-      case 'insert': {
-        const item = { ...body, id: recordId };
-        if (operation.version === null) return protocol.insert(tableName, item);
-        // An insert that carries a version restores a record deleted on the server.
-        const restored = await protocol.undelete(tableName, recordId, operation.version);
-        return protocol.update(tableName, recordId, item, restored.version);
+      if (store.operations.get(operation.id)) store.operations.update(operation.id, { pushing: false });
+      if (answer.kind === 'unreachable') throw new StopPush(answer.error, answer.slowDown);
+      // A refusal naming a column the backend does not store: send again without it.
+      if (this.env.columns?.learnFromRefusal(shape, body, answer.error)) continue;
+      if (answer.kind === 'inconclusive' && operation.attempts + 1 < this.env.maxAttempts) {
+        store.operations.update(operation.id, { attempts: operation.attempts + 1 });
+        return { deferred: answer.error };
       }
-      case 'update':
-        return protocol.update(tableName, recordId, { ...body, id: recordId }, operation.version);
-      case 'delete':
-        return protocol.delete(tableName, recordId, operation.version);
+      const outcome = await this.handleFailure(
+        operation,
+        clientRecord,
+        body,
+        answer.error,
+        answer.kind === 'conflict',
+      );
+      if (outcome === 'retry') continue;
+      return outcome;
     }
   }
 
@@ -359,7 +465,7 @@ export class Pusher {
         .filter((next) => next.id !== operation.id);
       if (server && operation.action !== 'delete') {
         if (later.length === 0) {
-          table.upsertMany([shape.fromServer(server)]);
+          table.upsertMany(keepAbsentFields(table, shape, [shape.fromServer(server)]));
         } else if (table.lookup(operation.recordId)) {
           // Edits made while this was in flight are newer than the reply: keep them, and
           // take only what the server owns.
@@ -384,25 +490,18 @@ export class Pusher {
     clientRecord: LocalRecord | null,
     sent: RecordSnapshot,
     error: SyncError,
+    conflict: boolean,
   ): Promise<Outcome | 'retry'> {
-    const { store, protocol } = this.env;
+    const { store } = this.env;
     const shape = this.env.shapeOf(operation.tableName);
     const httpStatus = error instanceof SyncHttpError ? error.status : null;
-    if (operation.action === 'delete' && httpStatus === 404) {
-      // Already gone on the server (deleted by someone else, or our earlier attempt landed).
-      this.commit(operation, null);
-      return 'pushed';
-    }
-    const conflict =
-      error instanceof SyncHttpError &&
-      (error.isConflict || (httpStatus === 404 && operation.action === 'update'));
     let server: ServerRecord | null = null;
     if (conflict) {
       // A 409 on insert echoes our own item, and a 404 says nothing: ask for the real record.
       server =
         error instanceof SyncHttpError && error.serverRecord
           ? error.serverRecord
-          : await protocol.lookupIncludingDeleted(operation.tableName, operation.recordId);
+          : await this.remote.lookup(operation.tableName, operation.recordId);
       if (server) {
         // The server may already hold exactly this change: an earlier attempt (with the same
         // content) landed but its reply was lost (a crash before the local commit, a dropped
@@ -441,14 +540,16 @@ export class Pusher {
     const baseRecord = operation.base ? shape.fromSnapshot(operation.base) : null;
     const pushError = new PushError(operation, error, serverRecord, clientRecord, baseRecord, conflict);
     const handler = this.env.handlerFor(operation.tableName);
-    let handlerFailure: unknown;
-    try {
-      if (conflict) await handler.onConflict?.(serverRecord, clientRecord, pushError);
-      else await handler.onError?.(pushError);
-    } catch (thrown) {
-      handlerFailure = thrown;
-      pushError.discardResolution();
-    }
+    const handlerFailure = await this.inHandlerTurn(async () => {
+      try {
+        if (conflict) await callConflictHandler(handler, serverRecord, clientRecord, pushError);
+        else await handler.onError?.(pushError);
+        return undefined;
+      } catch (thrown) {
+        pushError.discardResolution();
+        return thrown ?? new Error('The push handler failed.');
+      }
+    });
     const resolution = pushError.takeResolution();
     if (!resolution) {
       const reason =
@@ -473,6 +574,13 @@ export class Pusher {
       return 'blocked';
     }
     return outcome;
+  }
+
+  /** Runs `step` after every handler call before it has finished. */
+  private inHandlerTurn<T>(step: () => Promise<T>): Promise<T> {
+    const turn = this.handlerTurn.then(step);
+    this.handlerTurn = turn.catch(() => undefined);
+    return turn;
   }
 
   private apply(
@@ -612,4 +720,19 @@ export class Pusher {
     this.newIssues.push(issue);
     status.changed();
   }
+}
+
+/** See PushHandler.onConflict: the declared parameter count picks the form. */
+function callConflictHandler(
+  handler: PushHandler,
+  serverRecord: LocalRecord | null,
+  clientRecord: LocalRecord | null,
+  pushError: PushError,
+): void | Promise<void> {
+  const onConflict = handler.onConflict;
+  if (!onConflict) return;
+  if (onConflict.length >= 2) {
+    return (onConflict as ConflictHandlerWithRecords).call(handler, serverRecord, clientRecord, pushError);
+  }
+  return (onConflict as ConflictHandlerWithError).call(handler, pushError);
 }

@@ -17,16 +17,19 @@ import { CONFLICT_POLICIES } from '../../common/sync-types';
 import type { OperationRecord, Store, SyncIssueRecord, Where } from '../store/types';
 import {
   PurgeRefusedError,
+  SyncError,
   SyncHttpError,
   SyncUsageError,
   UnauthorizedError,
   isConnectivityError,
 } from './errors';
+import { ColumnSupport, keepAbsentFields } from './column-support';
 import { OperationQueue } from './operation-queue';
 import { policyHandler } from './policies';
 import type { ProtocolClient } from './protocol-client';
 import { pullTable, validatePullArguments, type PullResult, type PullSettings } from './pull';
 import { DEFAULT_SETTLE_MS } from './pull-paging';
+import { DEFAULT_PUSH_CONCURRENCY } from './push-plan';
 import { DEFAULT_MAX_PUSH_ATTEMPTS, Pusher, type PushHandler, type PushResult } from './push';
 import type { TableQuery } from './query';
 import { RecordShape, toSnapshot, type LocalRecord } from './records';
@@ -64,12 +67,16 @@ export interface SyncContextOptions {
   defaultConflictPolicy?: ConflictPolicy;
   /** See DEFAULT_SETTLE_MS in pull-paging.ts; tests choose it to make "settled" deterministic. */
   pullSettleMs?: number;
+  /** Push operations in flight at once, 1..32 (DEFAULT_PUSH_CONCURRENCY). */
+  pushConcurrency?: number;
 }
 
 export class SyncContext implements SyncTableHost {
   /** Overrides the conflict policies when set (what it leaves unhandled is kept for the person). */
   pushHandler: PushHandler | undefined;
   readonly status: StatusTracker;
+  /** Columns the backend turned out not to store: kept on this computer only. */
+  readonly columnSupport: ColumnSupport;
 
   private store: Store | undefined;
   private queueInstance: OperationQueue | undefined;
@@ -78,6 +85,12 @@ export class SyncContext implements SyncTableHost {
   private defaultPolicy: ConflictPolicy;
   private readonly maxPushAttempts: number;
   private readonly pullSettleMs: number;
+  private readonly pushConcurrency: number;
+  /**
+   * The answer that left operations for the next sync in the latest push (a 500…): shown as
+   * the status's error even after a pull succeeds, until a push sends them.
+   */
+  private pushDeferral: SyncError | null = null;
   private exclusive: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -86,6 +99,11 @@ export class SyncContext implements SyncTableHost {
     options: SyncContextOptions = {},
   ) {
     this.status = new StatusTracker(backendUrl);
+    this.columnSupport = new ColumnSupport(() => this.store, backendUrl);
+    this.pushConcurrency = options.pushConcurrency ?? DEFAULT_PUSH_CONCURRENCY;
+    if (!Number.isInteger(this.pushConcurrency) || this.pushConcurrency < 1 || this.pushConcurrency > 32) {
+      throw new SyncUsageError('pushConcurrency must be a whole number from 1 to 32.');
+    }
     this.pullSettleMs = options.pullSettleMs ?? DEFAULT_SETTLE_MS;
     if (!Number.isFinite(this.pullSettleMs) || this.pullSettleMs < 0) {
       throw new SyncUsageError('pullSettleMs must be a number of milliseconds, 0 or more.');
@@ -156,7 +174,10 @@ export class SyncContext implements SyncTableHost {
 
   // ---------------------------------------------------------------- push / pull / purge
 
-  /** Pushes every pending operation. Rejects only when the server cannot be reached (or 401). */
+  /**
+   * Pushes every pending operation. Rejects only when the server cannot be reached (or 401);
+   * operations the server could not take this time are counted in `deferred` and kept.
+   */
   push(): Promise<PushResult> {
     return this.runExclusive(async () => {
       await this.track(() => this.refetchStale());
@@ -275,7 +296,7 @@ export class SyncContext implements SyncTableHost {
       const server = issue.serverRecord ? shape.fromSnapshot(issue.serverRecord) : null;
       const serverLive = server !== null && !server.deleted;
       if (resolution === 'server') {
-        if (serverLive) table.upsertMany([server]);
+        if (serverLive) table.upsertMany(keepAbsentFields(table, shape, [server]));
         else table.delete(issue.recordId);
         this.dropRecordOperations(issue.tableName, issue.recordId);
         this.markForRefetch(issue.tableName, issue.recordId);
@@ -382,7 +403,8 @@ export class SyncContext implements SyncTableHost {
       const server = issue.serverRecord ? shape.fromSnapshot(issue.serverRecord) : null;
       const base = operation.base ? shape.fromSnapshot(operation.base) : null;
       const lastServerState = server ?? (base?.version ? base : null);
-      if (lastServerState && !lastServerState.deleted) table.upsertMany([lastServerState]);
+      if (lastServerState && !lastServerState.deleted)
+        table.upsertMany(keepAbsentFields(table, shape, [lastServerState]));
       else table.delete(issue.recordId);
       this.dropRecordOperations(issue.tableName, issue.recordId);
       this.markForRefetch(issue.tableName, issue.recordId);
@@ -437,8 +459,14 @@ export class SyncContext implements SyncTableHost {
       shapeOf: (name) => this.shapeOf(name),
       handlerFor: (name) => this.handlerFor(name),
       maxAttempts: this.maxPushAttempts,
+      concurrency: this.pushConcurrency,
+      columns: this.columnSupport,
     });
-    return this.track(() => pusher.run(tableName));
+    return this.track(async () => {
+      const result = await pusher.run(tableName);
+      this.pushDeferral = result.deferredError;
+      return result;
+    });
   }
 
   /** Runs a sync step, keeping status, connectivity and the last error up to date. */
@@ -447,6 +475,7 @@ export class SyncContext implements SyncTableHost {
       const result = await step();
       this.status.reachedServer();
       this.status.succeeded();
+      if (this.pushDeferral) this.status.failed(this.pushDeferral);
       return result;
     } catch (error) {
       if (error instanceof UnauthorizedError) this.status.setConnectivity('unauthorized');
@@ -506,7 +535,8 @@ export class SyncContext implements SyncTableHost {
         // A change made since is pending: its push brings the server's version back.
         if (store.operations.forRecord(name, recordId).length === 0) {
           const table = store.tableByName(name);
-          if (server && !server.deleted) table.upsertMany([shape.fromServer(server)]);
+          if (server && !server.deleted)
+            table.upsertMany(keepAbsentFields(table, shape, [shape.fromServer(server)]));
           else table.delete(recordId);
         }
         const remaining = readRefetchList(store).filter(

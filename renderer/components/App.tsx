@@ -28,7 +28,6 @@ import { filterTabId, Header, Toolbar } from './Header';
 import { RejectedPanel } from './RejectedPanel';
 import { SettingsDialog } from './SettingsDialog';
 import { SignInBanner } from './SignInBanner';
-import { SignInBanner } from './SignInBanner';
 import { StatusBar } from './StatusBar';
 import { Toast, type ToastMessage } from './Toast';
 import { TodoList, type ListActions } from './TodoList';
@@ -52,7 +51,9 @@ function summarize(result: SyncResult): string {
   if (result.conflicts > 0) parts.push(plural(result.conflicts, 'conflict needs you', 'conflicts need you'));
   if (result.rejected > 0) parts.push(plural(result.rejected, 'change was refused', 'changes were refused'));
   if (result.retrying > 0)
-    parts.push(`${plural(result.retrying, 'change', 'changes')} to send again next time (the server had a problem)`);
+    parts.push(
+      `${plural(result.retrying, 'change', 'changes')} to send again next time (the server had a problem)`,
+    );
   return parts.length > 0 ? `Synced: ${parts.join(', ')}.` : 'Everything is up to date.';
 }
 
@@ -213,7 +214,11 @@ export function App() {
     async (text: string, schedule: TodoSchedule | null) => {
       const item = await everyday.undo.add(text);
       // Folded into the insert still queued: the server gets one record with its date.
-      if (schedule) await todoSync.updateTodo({ id: item.id, changes: schedule });
+      // Dates cross IPC as ISO text (the dispatcher takes plain data only).
+      if (schedule) {
+        const changes = { dueDate: schedule.dueDate, reminderAt: schedule.reminderAt?.toISOString() ?? null };
+        await todoSync.updateTodo({ id: item.id, changes });
+      }
       announce(`Added “${text}”.`);
     },
     [bumpData],
@@ -442,7 +447,6 @@ export function App() {
               onClear={everyday.selection.clear}
             />
           ) : null}
-          <SignInBanner status={status} onOpenSettings={() => setDialog('settings')} />
           <SignInBanner status={status} onOpenSettings={() => setDialog('settings')} />
           <Banners
             conflicts={conflictCount}

@@ -1,17 +1,30 @@
 /**
  * Starts the real azure-mobile-apps backend (scripts/backend.ts) for a test: its own process,
  * 127.0.0.1, a free port and a fresh SQLite file. Mocks of the server are not used in sync tests.
+ *
+ * Like the app, it hands the server a random key through the child's environment; every client
+ * must send it (scripts/backend-guard.ts). Clients in this process find it by the server's URL
+ * with `backendHeaders(url)`, also through a proxy registered with `forwardBackendKey`; `open`
+ * starts a server without a key, for clients that stand for a third party.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BACKEND_KEY_ENV, BACKEND_KEY_HEADER } from '../../scripts/backend-guard';
+
+export { BACKEND_KEY_ENV, BACKEND_KEY_HEADER };
 
 export interface TestBackend {
   url: string;
   port: number;
   dataDir: string;
   process: ChildProcess;
+  /** The key every request must carry (null with `open`). */
+  key: string | null;
+  /** The key as a header, to spread into a request's headers ({} with `open`). */
+  headers: Readonly<Record<string, string>>;
   /** With `auth`: the sign-in URL the server printed, with `<provider>` left in it. */
   signInUrl: string | null;
   /** With `auth`: the secret its tokens are signed with (tests forge expired tokens with it). */
@@ -39,6 +52,30 @@ export interface TestBackendOptions {
   auth?: boolean;
   /** `--auth-minutes`: how long the stub's tokens last. */
   authMinutes?: number;
+  /** `--open`: no key, for clients that stand for a third party. */
+  open?: boolean;
+}
+
+/** The keys of the servers this process runs, by origin, and of the proxies in front of them. */
+const keysByOrigin = new Map<string, string>();
+
+/** The key header for requests to `url` (a test backend or a proxy in front of one), else {}. */
+export function backendHeaders(url: string): Record<string, string> {
+  const key = backendKeyFor(url);
+  return key === null ? {} : { [BACKEND_KEY_HEADER]: key };
+}
+
+/** The key of the test backend at `url` (or behind the proxy at `url`), null when none is known. */
+export function backendKeyFor(url: string): string | null {
+  // Tests also point clients at addresses that are not URLs, to see them refused.
+  if (!URL.canParse(url)) return null;
+  return keysByOrigin.get(new URL(url).origin) ?? null;
+}
+
+/** Requests to `frontUrl` (a proxy) reach the backend at `backendUrl`: they carry its key. */
+export function forwardBackendKey(frontUrl: string, backendUrl: string): void {
+  const key = keysByOrigin.get(new URL(backendUrl).origin);
+  if (key !== undefined) keysByOrigin.set(new URL(frontUrl).origin, key);
 }
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -55,11 +92,17 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
   if (options.authMinutes !== undefined) args.push('--auth-minutes', String(options.authMinutes));
   if (options.fixedSchema) args.push('--fixed-schema');
   if (options.dropUnknownColumns) args.push('--drop-unknown-columns');
+  if (options.open) args.push('--open');
+  const key = options.open ? null : randomBytes(24).toString('base64url');
 
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, TODO_BACKEND_EXIT_WITH_PARENT: '1' },
+    env: {
+      ...process.env,
+      TODO_BACKEND_EXIT_WITH_PARENT: '1',
+      ...(key === null ? {} : { [BACKEND_KEY_ENV]: key }),
+    },
   });
 
   let signInUrl: string | null = null;
@@ -90,12 +133,15 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     });
   });
 
+  if (key !== null) keysByOrigin.set(new URL(url).origin, key);
   let stopped: Promise<void> | undefined;
   return {
     url,
     port: Number(new URL(url).port),
     dataDir,
     process: child,
+    key,
+    headers: key === null ? {} : { [BACKEND_KEY_HEADER]: key },
     signInUrl,
     authSecret: () => readFileSync(path.join(dataDir, 'auth-secret'), 'utf8').trim(),
     stop() {
@@ -105,6 +151,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }).then(() => {
+        for (const [origin, known] of keysByOrigin) if (known === key) keysByOrigin.delete(origin);
         if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       });
       return stopped;

@@ -7,6 +7,7 @@
 import type { ConflictPolicy } from '../../../common/sync-types';
 import { todoTable, type TodoItem } from '../../../common/todo-table';
 import { openStore, type LocalStore } from '../../../main/store';
+import { BACKEND_KEY_HEADER, backendKeyFor } from '../../support/backend';
 import {
   MobileServiceClient,
   Query,
@@ -32,6 +33,8 @@ export interface SyncClientOptions {
   pullPagesInFlight?: number;
   /** Awaited before each request leaves (a test acts on the server between a pull's pages). */
   onRequest?: (request: ObservedRequest) => void | Promise<void>;
+  /** The test backend's key; by default the one this process knows for backendUrl. */
+  backendKey?: string | null;
 }
 
 export interface StepOutcome {
@@ -74,7 +77,10 @@ const OK: StepOutcome = { ok: true, errorCode: null, errorMessage: null };
 
 export async function openSyncClient(options: SyncClientOptions): Promise<SyncClient> {
   const store = openStore({ path: options.dbPath, tables: [todoTable] });
+  const key = options.backendKey ?? backendKeyFor(options.backendUrl);
+  const keyHeaders: Record<string, string> = key === null ? {} : { [BACKEND_KEY_HEADER]: key };
   const client = new MobileServiceClient(options.backendUrl, {
+    extraHeaders: () => keyHeaders,
     timeoutMs: options.timeoutMs,
     defaultConflictPolicy: options.policy,
     onRequest: options.onRequest,
@@ -103,18 +109,30 @@ export async function openSyncClient(options: SyncClientOptions): Promise<SyncCl
     }
   }
 
+  /** A push that kept operations for the next sync (a 500…) did not fully succeed either. */
+  async function pushStep(): Promise<StepOutcome> {
+    try {
+      const result = await context.push();
+      return result.deferredError ? outcomeOf(result.deferredError) : OK;
+    } catch (error) {
+      return outcomeOf(error);
+    }
+  }
+
   return {
     name: options.name,
     installationId,
     store,
     context,
     table,
-    push: () => step(() => context.push()),
+    push: pushStep,
     pull: () => step(() => context.pull(sliceQuery(), queryId, pullSettings)),
     async sync() {
-      const pushed = await step(() => context.push());
-      if (!pushed.ok) return pushed;
-      return step(() => context.pull(sliceQuery(), queryId, pullSettings));
+      // As Sync Now: operations left for later do not hold back the pull.
+      const pushed = await pushStep();
+      if (!pushed.ok && pushed.errorCode !== 'server' && pushed.errorCode !== 'bad-response') return pushed;
+      const pulled = await step(() => context.pull(sliceQuery(), queryId, pullSettings));
+      return pulled.ok ? pushed : pulled;
     },
     localTodos() {
       return store.table(todoTable).query({ orderBy: [{ column: 'id' }] }).items;

@@ -1,0 +1,145 @@
+/**
+ * Push with several operations in flight, against the real server behind the fault proxy
+ * (which sees each exchange start and end): a record's operations never overlap, the handler
+ * is never called twice at once, a failure that stops the push is reported once with the
+ * queue intact, and counts stay right.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NetworkError, type PushHandler } from '../../../main/sync';
+import { startTestBackend, type TestBackend } from '../../support/backend';
+import { startFaultProxy, type FaultProxy } from '../../reliability/support/fault-proxy';
+import { cleanupClients, createClient, serverRows } from './helpers';
+
+let backend: TestBackend;
+let proxy: FaultProxy;
+beforeAll(async () => {
+  backend = await startTestBackend({ rejectText: '#refuse' });
+  proxy = await startFaultProxy({ target: backend.url, seed: 3, faultRate: 0, clientTimeoutMs: 10_000 });
+});
+afterAll(async () => {
+  await proxy.stop();
+  await backend.stop();
+});
+afterEach(() => {
+  proxy.setHooks(undefined);
+  cleanupClients();
+});
+
+/** Watches the exchanges through the proxy: how many at once, and per record. */
+function watchExchanges(): { maxInFlight: number; overlaps: string[]; order: string[] } {
+  const seen = { maxInFlight: 0, overlaps: [] as string[], order: [] as string[] };
+  const perRecord = new Map<string, number>();
+  let inFlight = 0;
+  proxy.setHooks({
+    async beforeForward(exchange) {
+      if (!exchange.path.startsWith('/tables/todoitem') || exchange.method === 'GET') return;
+      const id = exchange.recordId ?? '?';
+      inFlight++;
+      seen.maxInFlight = Math.max(seen.maxInFlight, inFlight);
+      if ((perRecord.get(id) ?? 0) > 0) seen.overlaps.push(id);
+      perRecord.set(id, (perRecord.get(id) ?? 0) + 1);
+      seen.order.push(`${exchange.method} ${id}`);
+      // Hold each request a little so that others really are in flight meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    },
+    afterDelivery(exchange) {
+      if (!exchange.path.startsWith('/tables/todoitem') || exchange.method === 'GET') return;
+      const id = exchange.recordId ?? '?';
+      inFlight--;
+      perRecord.set(id, (perRecord.get(id) ?? 1) - 1);
+    },
+  });
+  return seen;
+}
+
+describe('several operations in flight', () => {
+  it('sends different records at once, each record’s operations one after another', async () => {
+    const client = await createClient(proxy.url);
+    const ids: string[] = [];
+    for (let index = 0; index < 24; index++) {
+      ids.push((await client.todos.insert({ id: `c-${index}`, text: `todo ${index}` })).id);
+    }
+    const seen = watchExchanges();
+    const pushing = client.context.push();
+    // While the first insert is in flight (the push sends one request before opening up):
+    // an edit of it is queued after it, never collapsed into it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await client.todos.update({ id: 'c-0', text: 'edited while its insert was in flight' });
+    await client.todos.del('c-1');
+    const result = await pushing;
+    await client.context.push();
+
+    expect(result.pushed).toBeGreaterThanOrEqual(23);
+    expect(seen.maxInFlight).toBeGreaterThan(1);
+    expect(seen.maxInFlight).toBeLessThanOrEqual(8);
+    expect(seen.overlaps).toEqual([]);
+    // Queue order within a record: its insert before its update and its delete.
+    expect(seen.order.indexOf('POST c-0')).toBeLessThan(seen.order.indexOf('PATCH c-0'));
+    // c-1 had not left yet: its insert and delete cancelled out, nothing was sent for it.
+    expect(seen.order.filter((entry) => entry.endsWith(' c-1'))).toEqual([]);
+    const onServer = new Map((await serverRows(backend.url)).map((row) => [row.id, row]));
+    expect(onServer.get('c-0')?.text).toBe('edited while its insert was in flight');
+    expect(onServer.has('c-1')).toBe(false);
+    expect(ids.filter((id) => id !== 'c-1' && !onServer.has(id))).toEqual([]);
+    expect(client.context.getPendingOperations()).toEqual([]);
+    expect(client.context.getStatus().phase).toEqual({ kind: 'idle' });
+  });
+
+  it('calls the push handler for one refusal at a time, and counts each once', async () => {
+    const client = await createClient(proxy.url);
+    for (let index = 0; index < 10; index++) await client.todos.insert({ text: `refused ${index} #refuse` });
+    for (let index = 0; index < 6; index++) await client.todos.insert({ text: `accepted ${index}` });
+    let calls = 0;
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const handler: PushHandler = {
+      async onError() {
+        calls++;
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        concurrent--;
+      },
+    };
+    client.context.pushHandler = handler;
+    const result = await client.context.push();
+    expect(calls).toBe(10);
+    expect(maxConcurrent).toBe(1);
+    expect(result).toMatchObject({ pushed: 6, skipped: 0, deferred: 0 });
+    expect(result.issues).toHaveLength(10);
+    expect(client.context.listIssues()).toHaveLength(10);
+    expect(client.context.getPendingOperations()).toHaveLength(10);
+  });
+
+  it('a connection lost mid-push stops it once, with every unsent operation still queued and none marked', async () => {
+    const client = await createClient(proxy.url);
+    for (let index = 0; index < 30; index++)
+      await client.todos.insert({ id: `n-${index}`, text: `n ${index}` });
+    let forwarded = 0;
+    proxy.setHooks({
+      beforeForward(exchange) {
+        if (exchange.method !== 'POST') return;
+        forwarded++;
+        // The server vanishes after a few requests: the rest never arrive.
+        return forwarded <= 5;
+      },
+    });
+    await expect(client.context.push()).rejects.toBeInstanceOf(NetworkError);
+    const landed = (await serverRows(backend.url)).filter((row) => row.id.startsWith('n-')).length;
+    const pending = client.context.getPendingOperations();
+    expect(landed).toBe(5);
+    expect(pending).toHaveLength(25);
+    expect(pending.every((operation) => !operation.pushing)).toBe(true);
+    expect(client.context.listIssues()).toEqual([]);
+    expect(client.context.getStatus()).toMatchObject({
+      connectivity: 'offline',
+      lastError: { code: 'network' },
+    });
+
+    proxy.setHooks(undefined);
+    const healed = await client.context.push();
+    // Requests dropped on the way may have been sent: those are recognised, none doubled.
+    expect(healed.pushed).toBe(25);
+    expect((await serverRows(backend.url)).filter((row) => row.id.startsWith('n-'))).toHaveLength(30);
+  });
+});
