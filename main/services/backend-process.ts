@@ -16,6 +16,8 @@ import path from 'node:path';
 import { messageOf } from './errors';
 import { silentLogger, type Logger } from './logger';
 
+/** `1`: the embedded development backend requires sign-in (scripts/backend.ts --auth). */
+export const BACKEND_AUTH_ENV = 'TODO_BACKEND_AUTH';
 export const BACKEND_LISTENING_LINE = /Backend listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -81,7 +83,10 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
     throw new EmbeddedBackendError(`The local backend could not start: ${script} does not exist.`);
   }
 
-  const child = spawn(nodePath, ['--import', 'tsx', script, '--port', '0', '--data-dir', options.dataDir], {
+  const args = ['--import', 'tsx', script, '--port', '0', '--data-dir', options.dataDir];
+  // TODO_BACKEND_AUTH=1 npm start: the local server requires sign-in, to try the whole flow.
+  if (env[BACKEND_AUTH_ENV] === '1') args.push('--auth');
+  const child = spawn(nodePath, args, {
     cwd: options.projectRoot,
     env: { ...env, TODO_BACKEND_EXIT_WITH_PARENT: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
