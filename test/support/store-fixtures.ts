@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { test as base } from 'vitest';
 import { column, defineTable } from '../../common/table-schema';
 import { openStore, StoreError, type LocalStore } from '../../main/store';
 import type { TableDeclaration } from '../../main/store/types';
@@ -24,6 +25,17 @@ export function tempFolder(prefix = 'todo-sync-store-'): TempFolder {
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** A test with `folder`: a fresh temporary folder of its own, removed after it. */
+export const storeTest = base.extend(
+  'folder',
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+  async ({}, { onCleanup }): Promise<TempFolder> => {
+    const folder = tempFolder();
+    onCleanup(() => folder.remove());
+    return folder;
+  },
+);
 
 /** One column of every kind, nullable and not, for round-trip and operator tests. */
 export const sampleTable = defineTable(

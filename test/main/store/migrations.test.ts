@@ -5,11 +5,11 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { todoTable } from '../../../common/todo-table';
 import { STORE_SCHEMA_VERSION } from '../../../main/store';
 import { MIGRATIONS } from '../../../main/store/migrations';
-import { openIn, repoRoot, tempFolder, type TempFolder } from '../../support/store-fixtures';
+import { openIn, repoRoot, storeTest } from '../../support/store-fixtures';
 
 const MIGRATIONS_DIR = path.join(repoRoot, 'main', 'store', 'migrations');
 
@@ -25,30 +25,25 @@ describe('store migrations', () => {
   });
 
   describe('on a file', () => {
-    let folder: TempFolder;
-    beforeEach(() => {
-      folder = tempFolder();
-    });
-    afterEach(() => {
-      folder.remove();
-    });
+    storeTest(
+      'a file made by the first migration only is brought up to date and keeps its operations',
+      ({ folder }) => {
+        const db = new Database(folder.file());
+        db.exec(MIGRATIONS[0]!.sql);
+        db.pragma('user_version = 1');
+        db.prepare(
+          `INSERT INTO "store$operations" ("tableName", "recordId", "action", "createdAt") VALUES ('todos', 'a', 'insert', 1)`,
+        ).run();
+        db.close();
 
-    it('a file made by the first migration only is brought up to date and keeps its operations', () => {
-      const db = new Database(folder.file());
-      db.exec(MIGRATIONS[0]!.sql);
-      db.pragma('user_version = 1');
-      db.prepare(
-        `INSERT INTO "store$operations" ("tableName", "recordId", "action", "createdAt") VALUES ('todos', 'a', 'insert', 1)`,
-      ).run();
-      db.close();
-
-      const store = openIn(folder, [todoTable]);
-      const [operation] = store.operations.list();
-      store.close();
-      expect(operation).toMatchObject({ recordId: 'a', action: 'insert', sent: null });
-      const reopened = new Database(folder.file(), { readonly: true });
-      expect(reopened.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
-      reopened.close();
-    });
+        const store = openIn(folder, [todoTable]);
+        const [operation] = store.operations.list();
+        store.close();
+        expect(operation).toMatchObject({ recordId: 'a', action: 'insert', sent: null });
+        const reopened = new Database(folder.file(), { readonly: true });
+        expect(reopened.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+        reopened.close();
+      },
+    );
   });
 });
