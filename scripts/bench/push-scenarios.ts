@@ -11,7 +11,7 @@ import type { BenchEnvironment } from './pull-scenarios';
 import { rawSequentialInserts, rawSequentialUpdates, type NewServerTodo } from './raw-http';
 import { sdkPushInsertRate, sdkPushUpdateRate } from './sdk-baselines';
 
-function newTodos(count: number, label: string): NewServerTodo[] {
+export function newTodos(count: number, label: string): NewServerTodo[] {
   return Array.from({ length: count }, (_, index) => ({
     id: randomUUID(),
     text: `${label} ${index}`,

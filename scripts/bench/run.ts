@@ -2,6 +2,10 @@
  * The benchmark itself (started by index.ts in a child process sized for it). Every scenario
  * runs against the real azure-mobile-apps server on a SQLite file on 127.0.0.1, with its
  * baselines in the same run; see issue 9 and report.ts for the targets.
+ *
+ *   (no flag)  everything, the latency scenarios (wan-scenarios.ts) included
+ *   --quick    the 10k loopback scenarios only
+ *   --wan      the latency scenarios only
  */
 import { rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +24,7 @@ import { rawPaging } from './raw-http';
 import { BenchReport } from './report';
 import { rendererFirstPaint } from './renderer-scenario';
 import { seedServerTodos } from './server-data';
+import { WAN_PLAN, wanScenarios } from './wan-scenarios';
 
 interface BenchPlan {
   quick: boolean;
@@ -28,6 +33,8 @@ interface BenchPlan {
   smallPullRounds: number;
   /** The push scenarios run 1,000 real requests per round: only in the full run. */
   push: boolean;
+  /** The latency scenarios (pull and push through the delay line at several RTTs). */
+  wan: boolean;
 }
 
 const FULL: BenchPlan = {
@@ -36,6 +43,7 @@ const FULL: BenchPlan = {
   sdkPushCount: 300,
   smallPullRounds: 5,
   push: true,
+  wan: true,
 };
 // --quick: the 10k scenarios and the local queries over 10,000 items, in under a minute.
 const QUICK: BenchPlan = {
@@ -44,6 +52,7 @@ const QUICK: BenchPlan = {
   sdkPushCount: 100,
   smallPullRounds: 3,
   push: false,
+  wan: false,
 };
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -54,6 +63,22 @@ async function main(): Promise<number> {
   const loadAtStart = os.loadavg()[0] ?? 0;
   const report = new BenchReport();
   const folder = benchFolder();
+  const progress = (message: string): void => {
+    process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0)}s] ${message}\n`);
+  };
+  const latencyScenarios = async (): Promise<void> => {
+    try {
+      await wanScenarios(report, folder, WAN_PLAN, progress);
+    } catch (error) {
+      report.fail('latency scenarios', error);
+      console.error(error);
+    }
+  };
+  if (process.argv.includes('--wan')) {
+    await latencyScenarios();
+    rmSync(folder, { recursive: true, force: true });
+    return finish(report, ' (--wan: the latency scenarios)', startedAt, loadAtStart);
+  }
   const backend = await startTestBackend({ startTimeoutMs: 60_000 });
   const env: BenchEnvironment = {
     url: backend.url,
@@ -63,9 +88,6 @@ async function main(): Promise<number> {
     sdkPullLimit: plan.sdkPullLimit,
     sdkPushCount: plan.sdkPushCount,
     sdkSideBySide: plan.quick,
-  };
-  const progress = (message: string): void => {
-    process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0)}s] ${message}\n`);
   };
   let app: BenchApp | undefined;
   try {
@@ -132,6 +154,8 @@ async function main(): Promise<number> {
     await app?.close().catch(() => undefined);
     await backend.stop();
   }
+  // After the loopback scenarios, with their server stopped: the two never share the CPU.
+  if (plan.wan) await latencyScenarios();
 
   try {
     progress('renderer-first-paint-10k');
@@ -140,15 +164,16 @@ async function main(): Promise<number> {
     report.fail('renderer-first-paint-10k', error);
   }
   rmSync(folder, { recursive: true, force: true });
+  return finish(report, plan.quick ? ' (--quick: 10k items)' : '', startedAt, loadAtStart);
+}
 
+/** Writes bench-results.json and prints the table; the exit code says whether anything failed. */
+function finish(report: BenchReport, label: string, startedAt: number, loadAtStart: number): number {
   const seconds = (performance.now() - startedAt) / 1000;
   const resultsFile = path.join(repoRoot, 'bench-results.json');
   report.write(resultsFile);
   const load = `load average ${loadAtStart.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end`;
-  console.log(
-    `\nTodo Sync benchmark${plan.quick ? ' (--quick: 10k items)' : ''}: ${seconds.toFixed(1)} s, ` +
-      `${os.cpus().length} cores, ${load}\n`,
-  );
+  console.log(`\nTodo Sync benchmark${label}: ${seconds.toFixed(1)} s, ${os.cpus().length} cores, ${load}\n`);
   console.log(report.table());
   console.log(`\nResults written to ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
   return report.failed ? 1 : 0;
