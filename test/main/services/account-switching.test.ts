@@ -12,7 +12,7 @@ import { todoTable } from '../../../common/todo-table';
 import { createAppServices, type AppServices } from '../../../main/services/app-services';
 import { MobileServiceClient, Query } from '../../../main/sync';
 import { openStore } from '../../../main/store';
-import { startTestBackend, type TestBackend } from '../../support/backend';
+import { backendHeaders, startTestBackend, type TestBackend } from '../../support/backend';
 import { followSignIn, type FollowerOptions } from '../../support/login-follower';
 import { expiredToken } from '../../support/tokens';
 import { testCipher } from './support/test-cipher';
@@ -37,6 +37,7 @@ async function openApp(userData: string, person: { name: string }): Promise<AppS
     userDataPath: userData,
     env: {},
     backendUrl: server.url,
+    backendKey: server.key,
     tokenCipher: testCipher('os', Buffer.alloc(32, 7)),
     loginUi: {
       signIn: ({ loginUrl, isDone }) =>
@@ -58,6 +59,7 @@ async function serverTextsOf(name: string): Promise<string[]> {
   const store = openStore({ path: path.join(folder, 'reader.db'), tables: [todoTable] });
   try {
     const client = new MobileServiceClient(server.url, {
+      extraHeaders: () => backendHeaders(server.url),
       loginUi: { signIn: ({ loginUrl, isDone }) => followSignIn(loginUrl, isDone, { loginHint: name }) },
     });
     await client.getSyncContext().initialize(store);

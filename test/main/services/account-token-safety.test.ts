@@ -28,8 +28,8 @@ const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
   [serverA, serverB] = await Promise.all([
-    startTestBackend({ auth: true }),
-    startTestBackend({ auth: true }),
+    startTestBackend({ auth: true, open: true }),
+    startTestBackend({ auth: true, open: true }),
   ]);
 }, 60_000);
 afterAll(async () => {
