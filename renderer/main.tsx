@@ -1,3 +1,5 @@
+// First: zod must know the CSP allows no eval before any schema runs.
+import './zod-config';
 import { render } from 'preact';
 import { App } from './components/App';
 import './styles/app.css';

@@ -9,10 +9,17 @@
  *
  * It runs under Node, not under the app's own executable: inside Electron `process.execPath`
  * is Electron. npm tells us its Node (`npm_node_execpath`); otherwise `node` from PATH.
+ *
+ * Each run makes a random key and hands it to the child in its environment (never on its
+ * command line, which other local users can list); the server refuses requests without it, so
+ * neither a web page nor another program can use it (scripts/backend-guard.ts). BackendKeys
+ * sends a key only to the server it belongs to.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { BACKEND_KEY_ENV, BACKEND_KEY_HEADER } from '../../common/local-backend';
 import { messageOf } from './errors';
 import { silentLogger, type Logger } from './logger';
 
@@ -24,6 +31,8 @@ const STOP_GRACE_MS = 5_000;
 
 export interface EmbeddedBackend {
   readonly url: string;
+  /** This run's key: every request to `url` must carry it (BackendKeys does that). */
+  readonly key: string;
   readonly pid: number | undefined;
   readonly dataDir: string;
   /** Called if the backend stops without being asked to (crash, killed). */
@@ -83,12 +92,13 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
     throw new EmbeddedBackendError(`The local backend could not start: ${script} does not exist.`);
   }
 
+  const key = randomBytes(32).toString('base64url');
   const args = ['--import', 'tsx', script, '--port', '0', '--data-dir', options.dataDir];
   // TODO_BACKEND_AUTH=1 npm start: the local server requires sign-in, to try the whole flow.
   if (env[BACKEND_AUTH_ENV] === '1') args.push('--auth');
   const child = spawn(nodePath, args, {
     cwd: options.projectRoot,
-    env: { ...env, TODO_BACKEND_EXIT_WITH_PARENT: '1' },
+    env: { ...env, TODO_BACKEND_EXIT_WITH_PARENT: '1', [BACKEND_KEY_ENV]: key },
     stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
@@ -125,6 +135,7 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
 
   return {
     url,
+    key,
     pid: child.pid,
     dataDir: options.dataDir,
     onUnexpectedExit(listener) {
@@ -211,4 +222,34 @@ function forwardOutput(child: ChildProcess, logger: Logger): void {
 
 function lastLines(output: string, count = 20): string {
   return output.trim().split('\n').slice(-count).join('\n');
+}
+
+/**
+ * The local backends' keys, by origin: a key goes with requests to its own server only, so
+ * choosing another backend in Settings never hands it to that one.
+ */
+export class BackendKeys {
+  private readonly byOrigin = new Map<string, string>();
+
+  /** Remembers `key` for the server at `url`; an empty key or a malformed URL is ignored. */
+  set(url: string | null | undefined, key: string | null | undefined): void {
+    const origin = originOf(url);
+    if (origin !== null && key) this.byOrigin.set(origin, key);
+  }
+
+  /** The header to send to `url`: the key of its server, or none. */
+  headersFor(url: string | null | undefined): Record<string, string> {
+    const origin = originOf(url);
+    const key = origin === null ? undefined : this.byOrigin.get(origin);
+    return key === undefined ? {} : { [BACKEND_KEY_HEADER]: key };
+  }
+}
+
+function originOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }

@@ -19,6 +19,8 @@ import {
 export interface ConnectionTestOptions {
   installationId: string;
   timeoutMs?: number;
+  /** Headers for the address under test (the local development backend's key, if it is that one). */
+  extraHeaders?: () => Readonly<Record<string, string>>;
 }
 
 export async function testConnection(
@@ -33,6 +35,7 @@ export async function testConnection(
     // The token belongs to exactly the address under test (the client attaches it to no other origin).
     auth: () => (token ? { token, origin: new URL(url).origin } : null),
     timeoutMs: options.timeoutMs ?? 10_000,
+    extraHeaders: options.extraHeaders,
   };
   const client = new ProtocolClient(clientOptions);
   try {

@@ -12,6 +12,7 @@ import { createIpcDispatcher, type IpcDispatch } from '../../main/ipc/dispatch';
 import { APP_ENTRY_URL, isAppMainFrame } from '../../main/ipc/trusted-sender';
 import { createAppServices, DATABASE_FILE_NAME, type AppServices } from '../../main/services/app-services';
 import { silentLogger } from '../../main/services/logger';
+import { backendKeyFor } from '../../test/support/backend';
 
 export interface BenchApp {
   services: AppServices;
@@ -25,7 +26,9 @@ const APP_WINDOW = { url: APP_ENTRY_URL, isMainFrame: true };
 
 export async function openBenchApp(backendUrl: string, parentFolder: string): Promise<BenchApp> {
   const userDataPath = mkdtempSync(path.join(parentFolder, 'app-'));
-  const services = await createAppServices({ userDataPath, backendUrl, logger: silentLogger });
+  // The benchmark's backend (or the delay line in front of it) needs its key, as in the app.
+  const backendKey = backendKeyFor(backendUrl);
+  const services = await createAppServices({ userDataPath, backendUrl, backendKey, logger: silentLogger });
   const dispatch: IpcDispatch = createIpcDispatcher({
     handlers: services.handlers,
     isTrustedSender: isAppMainFrame,

@@ -19,6 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { forwardBackendKey } from '../../test/support/backend';
 
 export interface DelayLineOptions {
   /** The server to forward to; must be a loopback address. */
@@ -345,6 +346,8 @@ export async function startDelayLine(
     throw error;
   }
   let stopped: Promise<void> | undefined;
+  // Clients of the line are clients of the server behind it: they send its key.
+  forwardBackendKey(`http://127.0.0.1:${port}`, targetUrl);
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBackend, type TestBackend } from '../support/backend';
+import { backendHeaders, startTestBackend, type TestBackend } from '../support/backend';
 import {
   APPLIED_FAULTS,
   FAULT_KINDS,
@@ -39,7 +39,11 @@ async function postThrough(proxy: FaultProxy, id: string): Promise<Outcome> {
   try {
     response = await fetch(`${proxy.url}/tables/todoitem`, {
       method: 'POST',
-      headers: { 'ZUMO-API-VERSION': '2.0.0', 'content-type': 'application/json' },
+      headers: {
+        'ZUMO-API-VERSION': '2.0.0',
+        'content-type': 'application/json',
+        ...backendHeaders(proxy.url),
+      },
       body: JSON.stringify({ id, text: `proxy ${id}` }),
       signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
     });
@@ -140,7 +144,7 @@ describe('fault proxy', () => {
         for (let i = 0; i < 30; i++) {
           try {
             const response = await fetch(`${proxy.url}/tables/todoitem?$top=1`, {
-              headers: { 'ZUMO-API-VERSION': '2.0.0' },
+              headers: { 'ZUMO-API-VERSION': '2.0.0', ...backendHeaders(proxy.url) },
               signal: AbortSignal.timeout(2000),
             });
             await response.text();

@@ -17,6 +17,8 @@ export interface ServerTodo {
   deleted: boolean;
 }
 
+import { backendHeaders } from './backend';
+
 const ZUMO_HEADERS = { 'ZUMO-API-VERSION': '2.0.0', accept: 'application/json' };
 const TIMEOUT_MS = 30_000;
 const PAGE_SIZE = 1000;
@@ -35,7 +37,11 @@ export async function raw(
   body?: unknown,
   ifMatch?: string,
 ): Promise<RawResult> {
-  const headers: Record<string, string> = { ...ZUMO_HEADERS, 'content-type': 'application/json' };
+  const headers: Record<string, string> = {
+    ...backendHeaders(baseUrl),
+    ...ZUMO_HEADERS,
+    'content-type': 'application/json',
+  };
   if (ifMatch) headers['If-Match'] = `"${ifMatch}"`;
   const response = await fetch(new URL(pathAndQuery, baseUrl), {
     method,

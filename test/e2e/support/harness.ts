@@ -112,6 +112,8 @@ export class AppHarness {
       services = await createAppServices({
         userDataPath,
         backendUrl: link.url,
+        // Through the link the app reaches the backend: it sends that backend's key.
+        backendKey: backend.key,
         logger: harnessLogger(),
         pushDebounceMs: options.pushDebounceMs ?? 10 * 60_000,
         ...(options.auth

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardBackendKey } from '../../support/backend';
 
 export class NetworkLink {
   /** Added before each request is forwarded. */
@@ -55,6 +56,8 @@ export class NetworkLink {
     });
     const { port } = server.address() as AddressInfo;
     created.link = new NetworkLink(server, `http://127.0.0.1:${port}`);
+    // The app behind the link sends the key of the server in front of which it sits.
+    forwardBackendKey(created.link.url, target);
     return created.link;
   }
 

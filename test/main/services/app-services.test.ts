@@ -16,7 +16,7 @@ import {
   type AppServicesOptions,
 } from '../../../main/services/app-services';
 import { startEmbeddedBackend, type EmbeddedBackend } from '../../../main/services/backend-process';
-import { startTestBackend, type TestBackend } from '../../support/backend';
+import { backendKeyFor, startTestBackend, type TestBackend } from '../../support/backend';
 import { recordingLogger } from './support/memory-key-values';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -40,7 +40,9 @@ function tempDir(): string {
 }
 
 async function open(options: Partial<AppServicesOptions> = {}): Promise<AppServices> {
-  const services = await createAppServices({ userDataPath: tempDir(), env: {}, ...options });
+  // A test server's key goes with its URL, as the embedded backend's does in the app.
+  const backendKey = options.backendUrl ? backendKeyFor(options.backendUrl) : null;
+  const services = await createAppServices({ userDataPath: tempDir(), env: {}, backendKey, ...options });
   cleanups.push(() => services.close());
   return services;
 }
@@ -81,7 +83,9 @@ describe('opening the store', () => {
   });
 
   it('uses TODO_BACKEND_URL over the saved setting', async () => {
-    const services = await open({ env: { TODO_BACKEND_URL: backend.url } });
+    const services = await open({
+      env: { TODO_BACKEND_URL: backend.url, TODO_BACKEND_KEY: backend.key ?? '' },
+    });
     expect(services.getStatus().backendUrl).toBe(backend.url);
     expect((await services.syncService.syncNow()).ok).toBe(true);
   });
@@ -147,6 +151,7 @@ describe('the embedded backend', { timeout: 90_000 }, () => {
     await services.close();
     finishStarting({
       url: 'http://127.0.0.1:1',
+      key: 'unused',
       pid: undefined,
       dataDir: '',
       onUnexpectedExit: () => () => undefined,
@@ -219,7 +224,8 @@ describe('settings reach the engine and the scheduler', () => {
   });
 
   it('moving to another backend pulls it from scratch', { timeout: 90_000 }, async () => {
-    const other = await startTestBackend();
+    // A server the person picks in Settings, run open: the app holds no key for it.
+    const other = await startTestBackend({ open: true });
     cleanups.push(() => other.stop());
     const services = await open({ backendUrl: backend.url });
     await services.handlers['todos:add']({ text: 'on the first' });

@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BACKEND_KEY_HEADER } from '../../../common/local-backend';
 import {
+  BackendKeys,
   planBackend,
   resolveNodeExecutable,
   startEmbeddedBackend,
@@ -62,13 +64,21 @@ describe('embedded backend', { timeout: 90_000 }, () => {
     if (pid === undefined) throw new Error('no pid');
 
     const id = randomUUID();
-    const insert = await fetch(`${backend.url}/tables/todoitem`, {
+    const withKey = { ...ZUMO, [BACKEND_KEY_HEADER]: backend.key };
+    // Without this run's key the server answers nothing: no web page or other program uses it.
+    const refused = await fetch(`${backend.url}/tables/todoitem`, {
       method: 'POST',
       headers: ZUMO,
+      body: JSON.stringify({ id, text: 'without the key', complete: false }),
+    });
+    expect(refused.status).toBe(401);
+    const insert = await fetch(`${backend.url}/tables/todoitem`, {
+      method: 'POST',
+      headers: withKey,
       body: JSON.stringify({ id, text: 'embedded', complete: false }),
     });
     expect(insert.status).toBe(201);
-    const read = await fetch(`${backend.url}/tables/todoitem/${id}`, { headers: ZUMO });
+    const read = await fetch(`${backend.url}/tables/todoitem/${id}`, { headers: withKey });
     expect(await read.json()).toMatchObject({ id, text: 'embedded' });
     expect(existsSync(path.join(dataDir, 'todo-backend.sqlite'))).toBe(true);
 
@@ -86,12 +96,20 @@ describe('embedded backend', { timeout: 90_000 }, () => {
     const id = randomUUID();
     await fetch(`${first.url}/tables/todoitem`, {
       method: 'POST',
-      headers: ZUMO,
+      headers: { ...ZUMO, [BACKEND_KEY_HEADER]: first.key },
       body: JSON.stringify({ id, text: 'kept' }),
     });
     await first.stop();
     const second = await start(dataDir);
-    const read = await fetch(`${second.url}/tables/todoitem/${id}`, { headers: ZUMO });
+    // A new run, a new key: the old one opens nothing any more.
+    expect(second.key).not.toBe(first.key);
+    const stale = await fetch(`${second.url}/tables/todoitem/${id}`, {
+      headers: { ...ZUMO, [BACKEND_KEY_HEADER]: first.key },
+    });
+    expect(stale.status).toBe(401);
+    const read = await fetch(`${second.url}/tables/todoitem/${id}`, {
+      headers: { ...ZUMO, [BACKEND_KEY_HEADER]: second.key },
+    });
     expect(read.status).toBe(200);
   });
 
@@ -159,5 +177,26 @@ describe('choosing a backend', () => {
   it('runs the backend with npm’s Node, else node from PATH, never the app’s own executable', () => {
     expect(resolveNodeExecutable({ npm_node_execpath: '/opt/node/bin/node' })).toBe('/opt/node/bin/node');
     expect(resolveNodeExecutable({})).toBe('node');
+  });
+});
+
+describe('BackendKeys', () => {
+  it("sends a key only to its own server's origin, whatever the path or a trailing slash", () => {
+    const keys = new BackendKeys();
+    keys.set('http://127.0.0.1:4000', 'k1');
+    expect(keys.headersFor('http://127.0.0.1:4000/')).toEqual({ [BACKEND_KEY_HEADER]: 'k1' });
+    expect(keys.headersFor('http://127.0.0.1:4000/tables/todoitem')).toEqual({ [BACKEND_KEY_HEADER]: 'k1' });
+    expect(keys.headersFor('http://127.0.0.1:4001')).toEqual({});
+    expect(keys.headersFor('https://todo.example.com')).toEqual({});
+    expect(keys.headersFor(null)).toEqual({});
+  });
+
+  it('ignores a missing key or an address that is not a URL', () => {
+    const keys = new BackendKeys();
+    keys.set('http://127.0.0.1:4000', '');
+    keys.set('not a url', 'k');
+    keys.set(undefined, 'k');
+    expect(keys.headersFor('http://127.0.0.1:4000')).toEqual({});
+    expect(keys.headersFor('not a url')).toEqual({});
   });
 });

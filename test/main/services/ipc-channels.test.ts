@@ -42,6 +42,7 @@ async function openServices(options: { backendUrl?: string | null; env?: Record<
   services = await createAppServices({
     userDataPath: userData,
     backendUrl: options.backendUrl === undefined ? backend.url : options.backendUrl,
+    backendKey: backend.key,
     env: options.env ?? {},
   });
   dispatch = createIpcDispatcher({
@@ -89,14 +90,18 @@ interface ServerTodo {
 }
 
 async function serverRead(id: string): Promise<ServerTodo | null> {
-  const response = await fetch(`${backend.url}/tables/todoitem/${id}`, { headers: ZUMO });
+  const response = await fetch(`${backend.url}/tables/todoitem/${id}`, {
+    headers: { ...ZUMO, ...backend.headers },
+  });
   if (response.status === 404) return null;
   expect(response.status).toBe(200);
   return (await response.json()) as ServerTodo;
 }
 
 async function serverList(): Promise<ServerTodo[]> {
-  const response = await fetch(`${backend.url}/tables/todoitem?$top=1000`, { headers: ZUMO });
+  const response = await fetch(`${backend.url}/tables/todoitem?$top=1000`, {
+    headers: { ...ZUMO, ...backend.headers },
+  });
   return (await response.json()) as ServerTodo[];
 }
 
@@ -105,7 +110,7 @@ async function serverEdit(id: string, changes: Partial<ServerTodo>): Promise<voi
   if (!current) throw new Error(`${id} is not on the server`);
   const response = await fetch(`${backend.url}/tables/todoitem/${id}`, {
     method: 'PATCH',
-    headers: { ...ZUMO, 'If-Match': `"${current.version}"` },
+    headers: { ...ZUMO, ...backend.headers, 'If-Match': `"${current.version}"` },
     body: JSON.stringify(changes),
   });
   expect(response.status).toBe(200);
@@ -114,7 +119,7 @@ async function serverEdit(id: string, changes: Partial<ServerTodo>): Promise<voi
 async function serverInsert(todo: { id: string; text: string; complete?: boolean }): Promise<void> {
   const response = await fetch(`${backend.url}/tables/todoitem`, {
     method: 'POST',
-    headers: ZUMO,
+    headers: { ...ZUMO, ...backend.headers },
     body: JSON.stringify({ complete: false, ...todo }),
   });
   expect(response.status).toBe(201);
@@ -122,7 +127,10 @@ async function serverInsert(todo: { id: string; text: string; complete?: boolean
 
 async function deleteEverythingOnServer(): Promise<void> {
   for (const todo of await serverList()) {
-    await fetch(`${backend.url}/tables/todoitem/${todo.id}`, { method: 'DELETE', headers: ZUMO });
+    await fetch(`${backend.url}/tables/todoitem/${todo.id}`, {
+      method: 'DELETE',
+      headers: { ...ZUMO, ...backend.headers },
+    });
   }
 }
 
@@ -528,9 +536,15 @@ describe('lifecycle', () => {
     expect(result.ok).toBe(false);
     expect(result.error?.message).toMatch(/this computer only/);
 
-    // Choosing a backend later starts syncing with it.
-    await call('settings:set', { backendUrl: backend.url });
-    expect((await call('sync:status')).connectivity).toBe('online');
-    expect((await call('sync:now')).pushed).toBe(1);
+    // Choosing a backend later starts syncing with it (one run open: the app holds no key for it).
+    const chosen = await startTestBackend({ open: true });
+    try {
+      await call('settings:set', { backendUrl: chosen.url });
+      expect((await call('sync:status')).connectivity).toBe('online');
+      expect((await call('sync:now')).pushed).toBe(1);
+    } finally {
+      await services.close();
+      await chosen.stop();
+    }
   });
 });

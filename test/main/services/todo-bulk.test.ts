@@ -26,7 +26,12 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   userData = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-bulk-'));
-  services = await createAppServices({ userDataPath: userData, backendUrl: backend.url, env: {} });
+  services = await createAppServices({
+    userDataPath: userData,
+    backendUrl: backend.url,
+    backendKey: backend.key,
+    env: {},
+  });
   dispatch = createIpcDispatcher({
     handlers: services.handlers,
     isTrustedSender: isAppMainFrame,
@@ -86,7 +91,7 @@ describe('todos:bulk', () => {
     const synced = await call('sync:now', undefined);
     expect(synced.ok).toBe(true);
     const onServer = await fetch(`${backend.url}/tables/todoitem`, {
-      headers: { 'ZUMO-API-VERSION': '2.0.0' },
+      headers: { 'ZUMO-API-VERSION': '2.0.0', ...backend.headers },
     });
     const rows = (await onServer.json()) as { text: string; complete: boolean }[];
     expect(rows.map((row) => [row.text, row.complete])).toEqual([['a', true]]);

@@ -61,8 +61,9 @@ export async function createClient(
   const storePath = existingPath ?? path.join(folder, 'store.sqlite');
   const store = openStore({ path: storePath, tables: [todoTable] });
   const requests: ObservedRequest[] = [];
-  const client = new MobileServiceClient(url, {
-    extraHeaders: () => backendHeaders(url),
+  const client: MobileServiceClient = new MobileServiceClient(url, {
+    // The key of whichever test backend the client points at now (tests change its address).
+    extraHeaders: (): Record<string, string> => backendHeaders(client.applicationUrl ?? url),
     ...options,
     onRequest: (request) => {
       requests.push(request);

@@ -57,7 +57,7 @@ interface OurClient {
 
 async function ourClient(): Promise<OurClient> {
   const store = temporaryStore([todoTable]);
-  const client = new MobileServiceClient(backend.url);
+  const client = new MobileServiceClient(backend.url, { extraHeaders: () => backend.headers });
   const context = client.getSyncContext();
   await context.initialize(store);
   return { context, todos: client.getSyncTable(todoTable), store };

@@ -16,6 +16,7 @@ import {
   type ObservedRequest,
 } from '../../../main/sync';
 import { versionFromEtag } from '../../../main/sync/protocol-client';
+import { backendHeaders } from '../../support/backend';
 import { createClient, serverInsert, useTestBackend } from './helpers';
 
 const backend = useTestBackend();
@@ -23,6 +24,7 @@ const backend = useTestBackend();
 function protocolFor(url: string, requests: ObservedRequest[] = []): ProtocolClient {
   return new ProtocolClient({
     baseUrl: () => url,
+    extraHeaders: () => backendHeaders(url),
     installationId: () => 'test-installation',
     onRequest: (request) => {
       requests.push(request);

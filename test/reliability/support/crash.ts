@@ -27,6 +27,7 @@ import { tick } from './clock';
 import { FAULT_KINDS, startFaultProxy, type ExchangeRecord, type FaultKind } from './fault-proxy';
 import type { Finding } from './findings';
 import { createRandom, type Random } from './random';
+import { BACKEND_KEY_ENV, backendKeyFor } from '../../support/backend';
 import { ServerClient, type ServerTodo } from '../../support/server';
 import { MESSAGE_PREFIX, type CrashWorkerArgs, type PlannedEdit, type WorkerMessage } from './crash-protocol';
 
@@ -92,9 +93,12 @@ interface WorkerRun {
 }
 
 function startWorker(args: CrashWorkerArgs): WorkerRun {
+  // The key goes in the environment: a command line is visible to every local user.
+  const key = backendKeyFor(args.backendUrl);
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(args)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(key === null ? {} : { [BACKEND_KEY_ENV]: key }) },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -13,6 +13,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
+import { forwardBackendKey } from '../../support/backend';
 import { createRandom, type Random } from './random';
 import { tick } from './clock';
 
@@ -493,6 +494,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const lifetime = setTimeout(() => void stop(), options.maxLifetimeMs ?? 15 * 60_000);
   lifetime.unref();
 
+  // Clients of the proxy are clients of the server behind it: they send its key.
+  forwardBackendKey(`http://127.0.0.1:${port}`, options.target);
   return {
     url: `http://127.0.0.1:${port}`,
     seed: options.seed,

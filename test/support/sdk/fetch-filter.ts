@@ -3,6 +3,7 @@
  * (`client.withFilter`) lets a filter answer a request itself: this one performs it with fetch and
  * hands back the XMLHttpRequest-like object the SDK reads.
  */
+import { backendHeaders } from '../backend';
 import type { SdkHttpRequest, SdkHttpResponse, SdkServiceFilter } from './sdk-types';
 
 export interface FetchFilterOptions {
@@ -30,7 +31,8 @@ export async function performSdkRequest(
   try {
     const response = await fetch(request.url, {
       method: request.type,
-      headers: request.headers,
+      // The SDK cannot send the test backend's key itself; its transport does (see ../backend).
+      headers: { ...backendHeaders(request.url), ...request.headers },
       body: request.data ?? undefined,
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -18,6 +18,7 @@ import {
   type PlannedEdit,
   type WorkerMessage,
 } from '../crash-protocol';
+import { BACKEND_KEY_ENV } from '../../../../common/local-backend';
 import { createRandom } from '../random';
 import { openSyncClient, type SyncClient } from '../sync-client';
 
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
     name: `worker-${args.segment}`,
     dbPath: args.dbPath,
     backendUrl: args.backendUrl,
+    backendKey: process.env[BACKEND_KEY_ENV] ?? null,
     policy: args.policy,
     idPrefix: args.idPrefix,
     timeoutMs: args.timeoutMs,
