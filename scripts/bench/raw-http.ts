@@ -13,6 +13,16 @@ function jsonHeaders(baseUrl: string): Record<string, string> {
   return { ...JSON_HEADERS, ...backendHeaders(baseUrl) };
 }
 
+/**
+ * Waits one turn of the event loop. Node's fetch (undici) puts a connection back in its pool only
+ * on the turn after a reply's body ends (a setImmediate in its HTTP/1.1 client); a request sent
+ * before that finds no free connection and opens a second one, which over a real network costs
+ * a handshake. The baselines wait, so each of their request chains keeps one connection.
+ */
+function connectionReturned(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 interface ServerTodo {
   id: string;
   updatedAt: string;
@@ -47,6 +57,7 @@ export async function rawPaging(
     const response = await fetch(url, { headers: jsonHeaders(baseUrl) });
     if (!response.ok) throw new Error(`raw paging: GET ${url} answered ${response.status}`);
     const page = (await response.json()) as ServerTodo[];
+    await connectionReturned();
     pages++;
     records += page.length;
     const last = page.at(-1);
@@ -79,19 +90,74 @@ export async function rawSequentialInserts(
   baseUrl: string,
   items: readonly NewServerTodo[],
 ): Promise<Map<string, string>> {
+  return rawInsertsInFlight(baseUrl, items, 1);
+}
+
+/**
+ * POSTs with up to `inFlight` requests outstanding: that many loops, each sending the next item
+ * of the list as soon as its previous reply is in. Returns the versions the server assigned.
+ */
+export async function rawInsertsInFlight(
+  baseUrl: string,
+  items: readonly NewServerTodo[],
+  inFlight: number,
+): Promise<Map<string, string>> {
   const versions = new Map<string, string>();
-  for (const item of items) {
-    const response = await fetch(`${baseUrl}${TABLE_PATH}`, {
-      method: 'POST',
-      headers: jsonHeaders(baseUrl),
-      body: JSON.stringify(item),
-    });
-    if (response.status !== 201)
-      throw new Error(`raw insert ${item.id}: the server answered ${response.status}`);
-    const record = (await response.json()) as ServerTodo;
-    versions.set(record.id, record.version);
-  }
+  let next = 0;
+  const loop = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as NewServerTodo;
+      const response = await fetch(`${baseUrl}${TABLE_PATH}`, {
+        method: 'POST',
+        headers: jsonHeaders(baseUrl),
+        body: JSON.stringify(item),
+      });
+      if (response.status !== 201)
+        throw new Error(`raw insert ${item.id}: the server answered ${response.status}`);
+      const record = (await response.json()) as ServerTodo;
+      await connectionReturned();
+      versions.set(record.id, record.version);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, loop));
   return versions;
+}
+
+/**
+ * An initial pull with up to `inFlight` pages outstanding: the first page brings the count
+ * (`$inlinecount`), so every later page's offset is known and they are asked `$skip` by `$skip`,
+ * ordered by (updatedAt, id), stopping at the count (no empty last request).
+ */
+export async function rawPagingInFlight(
+  baseUrl: string,
+  options: { pageSize: number; inFlight: number },
+): Promise<Omit<PagingResult, 'lastUpdatedAt'>> {
+  const pageUrl = (skip: number, count: boolean): string =>
+    `${baseUrl}${TABLE_PATH}?$orderby=updatedAt,id&$top=${options.pageSize}&$skip=${skip}` +
+    `&__includeDeleted=true${count ? '&$inlinecount=allpages' : ''}`;
+  const fetchPage = async (skip: number, count: boolean): Promise<unknown> => {
+    const url = pageUrl(skip, count);
+    const response = await fetch(url, { headers: jsonHeaders(baseUrl) });
+    if (!response.ok) throw new Error(`raw paging: GET ${url} answered ${response.status}`);
+    const body: unknown = await response.json();
+    await connectionReturned();
+    return body;
+  };
+  const first = (await fetchPage(0, true)) as { results: ServerTodo[]; count: number };
+  let records = first.results.length;
+  let pages = 1;
+  const offsets: number[] = [];
+  for (let skip = options.pageSize; skip < first.count; skip += options.pageSize) offsets.push(skip);
+  let next = 0;
+  const loop = async (): Promise<void> => {
+    while (next < offsets.length) {
+      const page = (await fetchPage(offsets[next++] as number, false)) as ServerTodo[];
+      records += page.length;
+      pages++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.inFlight, offsets.length) }, loop));
+  return { records, pages };
 }
 
 /** One PATCH with If-Match at a time, each waiting for its reply. */
@@ -108,6 +174,7 @@ export async function rawSequentialUpdates(
     if (response.status !== 200)
       throw new Error(`raw update ${change.id}: the server answered ${response.status}`);
     await response.arrayBuffer();
+    await connectionReturned();
   }
 }
 
