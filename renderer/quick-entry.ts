@@ -3,8 +3,21 @@
  * and a paste of several lines (one todo per line). Parsing only proposes: the field shows
  * the date as a chip the person can remove before saving, so a misread word costs one click.
  */
-import * as chrono from 'chrono-node';
 import { toDueDate } from '../common/due-dates';
+
+type DateParser = typeof import('chrono-node/en');
+let parser: DateParser | null = null;
+let loading: Promise<DateParser> | null = null;
+
+/**
+ * The English parser is loaded on its own, after the first paint: it is most of the add
+ * field's code, and the list of 10,000 todos must not wait for it. Until it is there, text
+ * is taken as typed.
+ */
+export function loadDateParser(): Promise<DateParser> {
+  loading ??= import('chrono-node/en').then((module) => (parser = module));
+  return loading;
+}
 
 export interface TodoSchedule {
   /** See common/due-dates.ts: a day, or a day and a time. */
@@ -23,7 +36,7 @@ export interface ParsedEntry {
 
 export function parseEntry(input: string, now: Date): ParsedEntry {
   const text = input.trim();
-  const result = chrono.parse(text, now, { forwardDate: true })[0];
+  const result = parser?.parse(text, now, { forwardDate: true })[0];
   if (!result) return { text, schedule: null, matched: null };
   const rest = `${text.slice(0, result.index)} ${text.slice(result.index + result.text.length)}`
     .replace(/\s+/g, ' ')

@@ -7,7 +7,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import { describeDueDate } from '../../common/due-dates';
 import { describeError, todoSync } from '../api';
-import { parseEntry, pastedLines, type TodoSchedule } from '../quick-entry';
+import { loadDateParser, parseEntry, pastedLines, type TodoSchedule } from '../quick-entry';
 import { PlusIcon } from './Icons';
 
 interface AddTodoProps {
@@ -28,7 +28,19 @@ export function AddTodo({ onAdd }: AddTodoProps) {
   const problemId = useId();
   const chipId = useId();
 
-  const parsed = useMemo(() => parseEntry(text, new Date()), [text]);
+  const [parserReady, setParserReady] = useState(false);
+  useEffect(() => {
+    let live = true;
+    loadDateParser().then(
+      () => live && setParserReady(true),
+      // Without the parser the field still adds text as typed.
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const parsed = useMemo(() => parseEntry(text, new Date()), [text, parserReady]);
   const schedule = parsed.schedule && parsed.matched !== dismissed ? parsed.schedule : null;
 
   useEffect(() => todoSync.onFocusAdd(() => input.current?.focus()), []);
@@ -59,6 +71,7 @@ export function AddTodo({ onAdd }: AddTodoProps) {
     setBusy(true);
     let added = 0;
     try {
+      await loadDateParser().catch(() => undefined);
       for (const line of lines) {
         const entry = parseEntry(line, new Date());
         await onAdd(entry.text, entry.schedule);

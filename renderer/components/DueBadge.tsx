@@ -16,7 +16,12 @@ export function DueBadge({ item }: { item: TodoListItem }) {
       ) : null}
       {item.reminderAt ? (
         <span class="due-badge-bell" title={`Reminder ${new Date(item.reminderAt).toLocaleString()}`}>
-          <span aria-hidden="true"> 🔔</span>
+          <svg class="due-badge-bell-icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+            <path
+              d="M8 1.5a4 4 0 0 0-4 4v2.6L2.6 10.5a.6.6 0 0 0 .5.9h9.8a.6.6 0 0 0 .5-.9L12 8.1V5.5a4 4 0 0 0-4-4Zm-1.7 11a1.8 1.8 0 0 0 3.4 0Z"
+              fill="currentColor"
+            />
+          </svg>
           <span class="sr-only">, reminder set</span>
         </span>
       ) : null}

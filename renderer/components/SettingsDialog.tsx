@@ -8,6 +8,7 @@ import type { ConflictPolicy, SettingsView } from '../../common/sync-types';
 import { AppError, describeError, todoSync } from '../api';
 import { POLICY_LABELS, plural } from '../format';
 import { AccountSection } from './AccountSection';
+import { DesktopSection } from './DesktopSection';
 import { DownloadIcon } from './Icons';
 import { Modal } from './Modal';
 
@@ -307,6 +308,8 @@ export function SettingsDialog({ pendingChanges, onClose, onReset }: SettingsDia
           </form>
 
           <AccountSection pendingChanges={pendingChanges} />
+
+          <DesktopSection />
 
           <section class="danger-zone" aria-labelledby="reset-heading">
             <h3 id="reset-heading">Local data</h3>
