@@ -38,7 +38,7 @@ describe('500s on some operations while others go through', () => {
       // The case did what it says: writes failed and others went through, passes left
       // operations for later and still brought rows, some records failed up to the limit.
       expect(outcome.stats.failedWrites).toBeGreaterThan(3);
-      expect(outcome.stats.goodWrites).toBeGreaterThan(outcome.stats.failedWrites / 2);
+      expect(outcome.stats.goodWrites).toBeGreaterThan(3);
       expect(outcome.stats.passesRetrying).toBeGreaterThan(0);
       expect(outcome.stats.arrivedWhileRetrying).toBeGreaterThan(0);
       expect(outcome.lostEdits).toBe(0);

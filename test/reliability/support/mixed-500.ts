@@ -128,7 +128,7 @@ export async function runMixed500(options: Mixed500Options): Promise<Mixed500Out
           stats.failedWrites++;
           return 'http-500';
         }
-        stats.goodWrites++;
+        if (faultsOn) stats.goodWrites++;
         return null;
       },
     },
