@@ -130,7 +130,7 @@ test('deleted on another device, edited here: "Restore mine" brings it back on t
     page,
     'gone-restore',
     'Return the library books',
-    'Return the library books today',
+    'Return the library books to the branch',
   );
   await dialog.getByRole('button', { name: 'Restore mine' }).click();
   await expect(dialog).toBeHidden();
@@ -140,10 +140,10 @@ test('deleted on another device, edited here: "Restore mine" brings it back on t
 
   const record = await harness().server.get('gone-restore');
   expect({ text: record.text, deleted: record.deleted }).toEqual({
-    text: 'Return the library books today',
+    text: 'Return the library books to the branch',
     deleted: false,
   });
-  await expect(row(page, 'Return the library books today')).toHaveCount(1);
+  await expect(row(page, 'Return the library books to the branch')).toHaveCount(1);
   expect(app.problems).toEqual([]);
   await app.close();
 });
@@ -153,10 +153,15 @@ test('deleted on another device, edited here: "Let it go" removes it here too', 
   const { page } = app;
   await waitForAppReady(page);
 
-  const dialog = await deletedThereEditedHere(page, 'gone-let-go', 'Cancel the gym', 'Cancel the gym today');
+  const dialog = await deletedThereEditedHere(
+    page,
+    'gone-let-go',
+    'Cancel the gym',
+    'Cancel the gym membership',
+  );
   await dialog.getByRole('button', { name: 'Let it go' }).click();
   await expect(dialog).toBeHidden();
-  await expect(row(page, 'Cancel the gym today')).toHaveCount(0);
+  await expect(row(page, 'Cancel the gym membership')).toHaveCount(0);
   await syncNow(page);
   await expect(page.getByTestId('pending-count')).toHaveText('All changes synced');
   await expect(page.getByTestId('conflict-banner')).toHaveCount(0);
@@ -194,16 +199,16 @@ test('an inline edit saved after another device changed the same text becomes a 
   await row(page, 'Book the venue').getByText('Book the venue', { exact: true }).dblclick();
   const editor = page.getByRole('textbox', { name: 'Edit “Book the venue”' });
   await page.keyboard.press('End');
-  await page.keyboard.type(' for Saturday');
+  await page.keyboard.type(' for the party');
   // Another device renames it while the editor is open, and a background sync brings that here.
   await server.update('meanwhile-text', { text: 'Book the bigger venue' });
   await backgroundSync();
   await arrivedLocally('meanwhile-text', { text: 'Book the bigger venue' });
-  await expect(editor).toHaveValue('Book the venue for Saturday');
+  await expect(editor).toHaveValue('Book the venue for the party');
   await editor.press('Enter');
 
   // Nothing was overwritten silently: what was typed is kept, and the person chooses.
-  await expect(row(page, 'Book the venue for Saturday')).toHaveCount(1);
+  await expect(row(page, 'Book the venue for the party')).toHaveCount(1);
   await expect(page.getByTestId('conflict-banner')).toHaveText(/1 conflict needs you/);
   await expect(page.getByTestId('toast')).toContainText('also changed on another device');
   await expect(page.getByRole('dialog')).toHaveCount(0);
@@ -212,13 +217,13 @@ test('an inline edit saved after another device changed the same text becomes a 
   await page.getByTestId('toast').getByRole('button', { name: 'Review' }).click();
   const dialog = page.getByRole('dialog', { name: /conflict/i });
   await expect(dialog.locator('tr[data-field="text"]')).toContainText('Changed on both');
-  await expect(dialog.locator('tr[data-field="text"]')).toContainText('Book the venue for Saturday');
+  await expect(dialog.locator('tr[data-field="text"]')).toContainText('Book the venue for the party');
   await expect(dialog.locator('tr[data-field="text"]')).toContainText('Book the bigger venue');
   await dialog.getByRole('button', { name: 'Keep mine' }).click();
   await expect(dialog).toBeHidden();
   await syncNow(page);
   await expect(page.getByTestId('pending-count')).toHaveText('All changes synced');
-  expect((await server.get('meanwhile-text')).text).toBe('Book the venue for Saturday');
+  expect((await server.get('meanwhile-text')).text).toBe('Book the venue for the party');
   expect(app.problems).toEqual([]);
   await app.close();
 });
