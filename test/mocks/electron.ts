@@ -191,8 +191,12 @@ export class BrowserWindow extends EventEmitter {
     this.title = title;
   });
   getTitle = vi.fn(() => this.title);
+  hide = vi.fn();
+  /** As Electron: a 'close' listener that calls preventDefault keeps the window. */
   close = vi.fn(() => {
-    this.emit('close', { preventDefault: () => undefined });
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (prevented) return;
     this.destroyed = true;
     this.webContents.destroyed = true;
     this.emit('closed');
@@ -374,7 +378,10 @@ export const shell = {
 export const dialog = {
   showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),
   showErrorBox: vi.fn(),
-  showSaveDialog: vi.fn(async (_options?: unknown) => ({ canceled: true, filePath: undefined as string | undefined })),
+  showSaveDialog: vi.fn(async (_options?: unknown) => ({
+    canceled: true,
+    filePath: undefined as string | undefined,
+  })),
 };
 
 export const screen = {

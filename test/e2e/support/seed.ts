@@ -1,4 +1,5 @@
 /** Realistic-looking todo texts and quick ways to fill the local store or the server with many. */
+import { toDueDate } from '../../../common/due-dates';
 import { todoTable, type TodoItem } from '../../../common/todo-table';
 import type { AppServices } from '../../../main/services/app-services';
 import type { ServerClient } from '../../support/server';
@@ -22,6 +23,8 @@ const TASKS = [
   'Order printer ink',
 ];
 
+const DAY_MS = 86_400_000;
+
 export function sampleText(index: number): string {
   return `${TASKS[index % TASKS.length] ?? 'Something to do'} · ${index + 1}`;
 }
@@ -40,6 +43,10 @@ export function seedLocalStore(services: AppServices, count: number): void {
       text: sampleText(i),
       complete: i % 4 === 0,
       notes: null,
+      // A third have a due date from a week ago to two weeks ahead (half of them with a time)
+      // and some a reminder, so the list's figures are measured with due dates shown.
+      dueDate: i % 3 === 0 ? toDueDate(new Date(Date.now() + ((i % 22) - 7) * DAY_MS), i % 2 === 0) : null,
+      reminderAt: i % 9 === 0 ? new Date(Date.now() + (i % 30) * DAY_MS) : null,
       version: 'AAAAAAAAB9E=',
       createdAt: at,
       updatedAt: at,

@@ -109,6 +109,7 @@ async function start(
     packaged?: boolean;
     afterStart?: RunAppOptions['afterStart'];
     quietNotices?: string[];
+    keepInTray?: () => boolean;
   } = {},
 ) {
   app.isPackaged = options.packaged ?? false;
@@ -119,6 +120,7 @@ async function start(
     },
     ...(options.afterStart ? { afterStart: options.afterStart } : {}),
     ...(options.quietNotices ? { quietNotices: options.quietNotices } : {}),
+    ...(options.keepInTray ? { keepInTray: options.keepInTray } : {}),
     outDir: '/app/out',
     env: options.env ?? {},
     platform: options.platform ?? 'linux',
@@ -472,5 +474,42 @@ describe('quitting', () => {
     await start({ platform: 'darwin' });
     app.emit('window-all-closed');
     expect(app.quit).not.toHaveBeenCalled();
+  });
+});
+
+describe('keeping the app in the tray', () => {
+  it('closing the window hides it while the person chose the tray; quitting still closes it', async () => {
+    let keep = true;
+    let control: Parameters<NonNullable<RunAppOptions['afterStart']>>[2] | undefined;
+    await start({
+      keepInTray: () => keep,
+      afterStart: (_context, _services, window) => {
+        control = window;
+      },
+    });
+    const window = BrowserWindow.instances[0] as BrowserWindow;
+    window.close();
+    expect(window.hide).toHaveBeenCalledTimes(1);
+    expect(window.isDestroyed()).toBe(false);
+
+    // Quick add / the tray bring it back.
+    control?.revealWindow();
+    expect(window.show).toHaveBeenCalled();
+
+    app.emit('before-quit');
+    window.close();
+    expect(window.isDestroyed()).toBe(true);
+    // With nothing open, revealing opens a new window.
+    control?.revealWindow();
+    expect(BrowserWindow.getAllWindows()).toHaveLength(1);
+    keep = false;
+  });
+
+  it('without the choice, closing closes', async () => {
+    await start({ keepInTray: () => false });
+    const window = BrowserWindow.instances[0] as BrowserWindow;
+    window.close();
+    expect(window.hide).not.toHaveBeenCalled();
+    expect(window.isDestroyed()).toBe(true);
   });
 });
