@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptsGzip } from '../../scripts/backend-tuning';
 import { seedServerTodos, serverDbPath } from '../../scripts/bench/server-data';
-import { startTestBackend, type TestBackend } from '../support/backend';
+import { backendHeaders, startTestBackend, type TestBackend } from '../support/backend';
 
 const ZUMO = { 'ZUMO-API-VERSION': '2.0.0' };
 
@@ -32,7 +32,7 @@ function rawRequest(
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
-      { method: options.method ?? 'GET', headers: options.headers },
+      { method: options.method ?? 'GET', headers: { ...backendHeaders(url), ...options.headers } },
       (reply) => {
         const chunks: Buffer[] = [];
         reply.on('data', (chunk: Buffer) => chunks.push(chunk));
