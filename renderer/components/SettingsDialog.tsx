@@ -11,6 +11,7 @@ import { AccountSection } from './AccountSection';
 import { DesktopSection } from './DesktopSection';
 import { DownloadIcon } from './Icons';
 import { Modal } from './Modal';
+import { ConnectionTest, UnsavedChangesPrompt } from './SettingsExtras';
 
 const POLICIES = Object.keys(POLICY_LABELS) as ConflictPolicy[];
 const INTERVAL_MIN = 1;
@@ -71,6 +72,8 @@ export function SettingsDialog({ pendingChanges, onClose, onReset }: SettingsDia
   const [resetStep, setResetStep] = useState<ResetStep>('closed');
   const [resetProblem, setResetProblem] = useState<string | null>(null);
   const [exported, setExported] = useState<string | null>(null);
+  /** Closing was asked for with edits not saved: the footer asks what to do with them. */
+  const [askingToClose, setAskingToClose] = useState(false);
   const ids = { url: useId(), interval: useId(), token: useId(), offline: useId(), policy: useId() };
 
   useEffect(() => {
@@ -113,9 +116,14 @@ export function SettingsDialog({ pendingChanges, onClose, onReset }: SettingsDia
     return patches;
   };
 
-  const save = async (event: Event) => {
+  const requestClose = () => {
+    if (settings && draft && changedPatches(settings, draft).length > 0) setAskingToClose(true);
+    else onClose();
+  };
+
+  const save = async (event: Pick<Event, 'preventDefault'>): Promise<boolean> => {
     event.preventDefault();
-    if (!settings || !draft) return;
+    if (!settings || !draft) return false;
     const found: Partial<Record<FieldName, string>> = {};
     const minutes = Number(draft.syncIntervalMinutes);
     if (!Number.isInteger(minutes) || minutes < INTERVAL_MIN || minutes > INTERVAL_MAX) {
@@ -141,6 +149,7 @@ export function SettingsDialog({ pendingChanges, onClose, onReset }: SettingsDia
       setDraft({ ...draftFrom(latest) });
       setSaved(true);
     }
+    return Object.keys(found).length === 0;
   };
 
   const exportUnsynced = async () => {
@@ -176,16 +185,27 @@ export function SettingsDialog({ pendingChanges, onClose, onReset }: SettingsDia
   return (
     <Modal
       title="Settings"
-      onClose={onClose}
+      onClose={requestClose}
       testId="settings-dialog"
       footer={
-        draft ? (
+        draft && askingToClose ? (
+          <UnsavedChangesPrompt
+            saving={saving}
+            onKeepEditing={() => setAskingToClose(false)}
+            onDiscard={onClose}
+            onSave={() => {
+              void save({ preventDefault: () => undefined }).then((ok) =>
+                ok ? onClose() : setAskingToClose(false),
+              );
+            }}
+          />
+        ) : draft ? (
           <>
             <span class="save-note" role="status">
               {saved ? 'Saved.' : ''}
             </span>
             <div class="footer-group">
-              <button type="button" class="button" onClick={onClose}>
+              <button type="button" class="button" onClick={requestClose}>
                 Close
               </button>
               <button type="submit" form="settings-form" class="button button-primary" disabled={saving}>
@@ -222,6 +242,7 @@ export function SettingsDialog({ pendingChanges, onClose, onReset }: SettingsDia
                   Leave empty to keep todos on this computer only.
                 </p>
               )}
+              <ConnectionTest backendUrl={draft.backendUrl} authToken={draft.authToken} />
             </div>
 
             <div class="field field-inline">

@@ -36,7 +36,9 @@ test('a bad server address is refused under the field; good values are saved', a
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog.getByText(/whole number of minutes from 1/)).toBeVisible();
   expect(harness().services.parts.settings.view().syncIntervalMinutes).toBe(15);
+  // Edits not saved are never dropped silently: closing asks first.
   await page.keyboard.press('Escape');
+  await dialog.getByRole('button', { name: 'Discard changes' }).click();
   await expect(dialog).toBeHidden();
   await app.close();
 });
