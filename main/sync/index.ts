@@ -1,11 +1,7 @@
 /** The sync engine's public surface. */
 export { MobileServiceClient, type MobileServiceClientOptions } from './client';
-export {
-  SyncContext,
-  type ConflictChoice,
-  type SyncContextOptions,
-  type SyncIssueDetails,
-} from './sync-context';
+export { SyncContext, type SyncContextOptions, type SyncIssueDetails } from './sync-context';
+export type { ConflictChoice } from './issue-resolution';
 export { SyncTable } from './sync-table';
 export { Query, type ReadResult, type TableQuery } from './query';
 export { PushError, DEFAULT_MAX_PUSH_ATTEMPTS, type PushHandler, type PushResult } from './push';

@@ -26,6 +26,25 @@ import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
 import { QueueError } from './errors';
 import { toSnapshot, type LocalRecord } from './records';
 
+/**
+ * Makes an operation go again as a fresh send: a new action, version, base or item where
+ * given, and no memory of what it sent (so its content is read again). The person settling an
+ * issue also resets its failures; a push handler's retry keeps counting them (maxAttempts).
+ * Every "send it again" goes through here.
+ */
+export function rearm(
+  store: Store,
+  operationId: number,
+  changes: Partial<Pick<OperationRecord, 'action' | 'version' | 'base' | 'item'>>,
+  options: { resetAttempts: boolean } = { resetAttempts: true },
+): void {
+  store.operations.update(operationId, {
+    ...changes,
+    sent: null,
+    ...(options.resetAttempts ? { attempts: 0 } : {}),
+  });
+}
+
 export class OperationQueue {
   constructor(private readonly store: Store) {}
 
@@ -159,7 +178,7 @@ export class OperationQueue {
  * (An insert that reached the server and landed is answered 409 on any later attempt, since
  * its content is fixed once sent; a 500 that was given up on may have landed.)
  */
-function refusedOutright(issue: SyncIssueRecord): boolean {
+export function refusedOutright(issue: Pick<SyncIssueRecord, 'kind' | 'httpStatus'>): boolean {
   const status = issue.httpStatus;
   return (
     issue.kind === 'rejected' &&

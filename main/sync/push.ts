@@ -17,6 +17,7 @@ import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
 import { SyncError, SyncHttpError, SyncUsageError } from './errors';
 import { keepAbsentFields, type ColumnSupport } from './column-support';
 import type { ProtocolClient } from './protocol-client';
+import { rearm } from './operation-queue';
 import { DEFAULT_PUSH_CONCURRENCY, nextToSend, planSend, recordKey } from './push-plan';
 import { protocolRemote, type PushRemote } from './push-remote';
 import {
@@ -86,6 +87,8 @@ export interface PushResult {
 export const DEFAULT_MAX_PUSH_ATTEMPTS = 5;
 
 const RELAXED = { durability: 'relaxed' } as const;
+/** A handler's retry still counts towards maxAttempts. */
+const KEEP_ATTEMPTS = { resetAttempts: false } as const;
 
 type Resolution =
   | { kind: 'cancel' }
@@ -522,12 +525,16 @@ export class Pusher {
         if (holdsContent(operation.sent)) {
           store.transaction(() => {
             if (!store.operations.get(operation.id)) return;
-            store.operations.update(operation.id, {
-              action: operation.action === 'delete' ? 'delete' : 'update',
-              version: found.version,
-              base: toSnapshot(shape.fromServer(found)),
-              sent: null,
-            });
+            rearm(
+              store,
+              operation.id,
+              {
+                action: operation.action === 'delete' ? 'delete' : 'update',
+                version: found.version,
+                base: toSnapshot(shape.fromServer(found)),
+              },
+              KEEP_ATTEMPTS,
+            );
           }, RELAXED);
           return 'retry';
         }
@@ -649,12 +656,7 @@ export class Pusher {
           if (current.action !== 'delete') writeLocal(resolution.record);
           const serverHasIt = serverRecord !== null && !serverRecord.deleted;
           const action = current.action === 'insert' && serverHasIt ? 'update' : current.action;
-          store.operations.update(operation.id, {
-            version,
-            action,
-            base: rebased(version, current),
-            sent: null,
-          });
+          rearm(store, operation.id, { version, action, base: rebased(version, current) }, KEEP_ATTEMPTS);
           return 'retry';
         }
         case 'changeAction': {
@@ -663,25 +665,24 @@ export class Pusher {
           if (action === 'delete') {
             const before = (table.lookup(recordId) as LocalRecord | undefined) ?? record;
             table.delete(recordId);
-            store.operations.update(operation.id, {
-              action,
-              version,
-              base: rebased(version, current),
-              item: before ? toSnapshot(before) : current.item,
-              sent: null,
-            });
+            rearm(
+              store,
+              operation.id,
+              {
+                action,
+                version,
+                base: rebased(version, current),
+                item: before ? toSnapshot(before) : current.item,
+              },
+              KEEP_ATTEMPTS,
+            );
             return 'retry';
           }
           if (record) writeLocal(record);
           else if (!table.lookup(recordId) && current.item) writeLocal(shape.fromSnapshot(current.item));
           // An insert is a plain POST unless the server holds a deleted copy to restore.
           if (action === 'insert') version = serverRecord?.deleted ? serverRecord.version : null;
-          store.operations.update(operation.id, {
-            action,
-            version,
-            base: rebased(version, current),
-            sent: null,
-          });
+          rearm(store, operation.id, { action, version, base: rebased(version, current) }, KEEP_ATTEMPTS);
           return 'retry';
         }
         case 'retry':

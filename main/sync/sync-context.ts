@@ -23,7 +23,16 @@ import {
   UnauthorizedError,
   isConnectivityError,
 } from './errors';
-import { ColumnSupport, keepAbsentFields } from './column-support';
+import { ColumnSupport } from './column-support';
+import {
+  applyRefetched,
+  discardIssue,
+  refetchDue,
+  resolveConflict,
+  retryIssue,
+  type ConflictChoice,
+  type IssueHost,
+} from './issue-resolution';
 import { OperationQueue } from './operation-queue';
 import { policyHandler } from './policies';
 import type { ProtocolClient } from './protocol-client';
@@ -32,25 +41,13 @@ import { DEFAULT_SETTLE_MS } from './pull-paging';
 import { DEFAULT_PUSH_CONCURRENCY } from './push-plan';
 import { DEFAULT_MAX_PUSH_ATTEMPTS, Pusher, type PushHandler, type PushResult } from './push';
 import type { TableQuery } from './query';
-import { RecordShape, toSnapshot, type LocalRecord } from './records';
+import { RecordShape, type LocalRecord } from './records';
 import { StatusTracker, type DataChangedListener, type EngineStatus, type StatusListener } from './status';
 import type { SyncTableHost } from './sync-table';
 
 const INSTALLATION_ID_KEY = 'sync.installationId';
-/** Records to fetch again from the server, as [tableName, recordId] pairs. */
-const REFETCH_KEY = 'sync.refetch';
 /** The largest page each backend accepted after refusing a larger one: { [origin]: rows }. */
 const PAGE_LIMITS_KEY = 'sync.pageLimits';
-
-function readRefetchList(store: Store): { tableName: string; recordId: string }[] {
-  const value = store.keyValues.get(REFETCH_KEY);
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((entry) =>
-    Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string'
-      ? [{ tableName: entry[0], recordId: entry[1] }]
-      : [],
-  );
-}
 
 /** A sync issue with its records decoded for the table (dates as Date). */
 export type SyncIssueDetails = Omit<SyncIssueRecord, 'serverRecord' | 'clientRecord' | 'baseRecord'> & {
@@ -58,9 +55,6 @@ export type SyncIssueDetails = Omit<SyncIssueRecord, 'serverRecord' | 'clientRec
   clientRecord: LocalRecord | null;
   baseRecord: LocalRecord | null;
 };
-
-/** How the person settles a conflict: keep mine, take the server's, or choose per field. */
-export type ConflictChoice = 'mine' | 'server' | { fieldChoices: Record<string, 'mine' | 'server'> };
 
 export interface SyncContextOptions {
   maxPushAttempts?: number;
@@ -279,115 +273,16 @@ export class SyncContext implements SyncTableHost {
 
   /**
    * mine: send our record again against the server's version; server: take the server's
-   * record and drop our change; fieldChoices: pick per field, then send against the server's version.
-   * The next push sends the result.
+   * record and drop our change; fieldChoices: pick per field, then send against the server's
+   * version. The next push sends the result (issue-resolution.ts).
    */
   async resolveConflict(issueId: number, resolution: ConflictChoice): Promise<void> {
-    const store = this.requireStore();
-    const tableName = store.transaction(() => {
-      const { issue, operation } = this.issueAndOperation(issueId);
-      if (issue.kind !== 'conflict') {
-        throw new SyncUsageError(
-          'Only a conflict can be resolved; a refused change is retried or discarded.',
-        );
-      }
-      const shape = this.shapeOf(issue.tableName);
-      const table = store.tableByName(issue.tableName);
-      const server = issue.serverRecord ? shape.fromSnapshot(issue.serverRecord) : null;
-      const serverLive = server !== null && !server.deleted;
-      if (resolution === 'server') {
-        if (serverLive) table.upsertMany(keepAbsentFields(table, shape, [server]));
-        else table.delete(issue.recordId);
-        this.dropRecordOperations(issue.tableName, issue.recordId);
-        this.markForRefetch(issue.tableName, issue.recordId);
-        return issue.tableName;
-      }
-      const local = table.lookup(issue.recordId) as LocalRecord | undefined;
-      if (resolution === 'mine') {
-        // The person may have deleted the record while the conflict was listed (the issue
-        // then says "delete"): keeping "mine" means deleting the server's copy.
-        if (operation.action === 'delete' || !local) {
-          this.dropRecordOperations(issue.tableName, issue.recordId, operation.id);
-          if (serverLive) {
-            store.operations.update(operation.id, {
-              action: 'delete',
-              version: server.version,
-              sent: null,
-              attempts: 0,
-            });
-          } else {
-            this.dropRecordOperations(issue.tableName, issue.recordId);
-          }
-        } else if (serverLive) {
-          store.operations.update(operation.id, {
-            action: 'update',
-            version: server.version,
-            base: toSnapshot(server),
-            sent: null,
-            attempts: 0,
-          });
-        } else {
-          // Deleted on the server: bring it back (an insert carrying the deleted version restores it).
-          store.operations.update(operation.id, {
-            action: 'insert',
-            version: server?.version ?? null,
-            sent: null,
-            attempts: 0,
-          });
-        }
-        store.syncIssues.remove(issue.id);
-        return issue.tableName;
-      }
-      if (
-        typeof resolution !== 'object' ||
-        resolution === null ||
-        typeof resolution.fieldChoices !== 'object'
-      ) {
-        throw new SyncUsageError('A resolution is "mine", "server" or { fieldChoices }.');
-      }
-      if (!serverLive || !local || operation.action === 'delete') {
-        throw new SyncUsageError('Choosing per field needs the record on both sides.');
-      }
-      const merged: Record<string, unknown> = {};
-      for (const [field, choice] of Object.entries(resolution.fieldChoices)) {
-        if (!shape.isUserColumn(field))
-          throw new SyncUsageError(`"${field}" is not a field of ${issue.tableName}.`);
-        if (choice !== 'mine' && choice !== 'server')
-          throw new SyncUsageError(`Choose "mine" or "server" for ${field}.`);
-        // A field the server does not store has only our value: "server" cannot blank it.
-        merged[field] = choice === 'server' && field in server ? server[field] : local[field];
-      }
-      table.update(issue.recordId, { ...merged, version: server.version });
-      store.operations.update(operation.id, {
-        action: 'update',
-        version: server.version,
-        base: toSnapshot(server),
-        sent: null,
-        attempts: 0,
-      });
-      store.syncIssues.remove(issue.id);
-      return issue.tableName;
-    });
-    this.status.dataChanged(tableName);
+    this.status.dataChanged(resolveConflict(this.issueHost(), issueId, resolution));
   }
 
   /** Sends the operation again, optionally after changing the record ("edit and retry"). */
   async retryIssue(issueId: number, changes?: Record<string, unknown>): Promise<void> {
-    const store = this.requireStore();
-    const tableName = store.transaction(() => {
-      const { issue, operation } = this.issueAndOperation(issueId);
-      if (changes && Object.keys(changes).length > 0) {
-        if (operation.action === 'delete') throw new SyncUsageError('A deletion has nothing to edit.');
-        const shape = this.shapeOf(issue.tableName);
-        const unknown = Object.keys(changes).filter((key) => !shape.isUserColumn(key));
-        if (unknown.length > 0) throw new SyncUsageError(`"${unknown.join('", "')}" cannot be edited.`);
-        store.tableByName(issue.tableName).update(issue.recordId, shape.userFieldsOf(changes));
-      }
-      store.operations.update(operation.id, { attempts: 0 });
-      store.syncIssues.remove(issue.id);
-      return issue.tableName;
-    });
-    this.status.dataChanged(tableName);
+    this.status.dataChanged(retryIssue(this.issueHost(), issueId, changes));
   }
 
   /**
@@ -395,22 +290,7 @@ export class SyncContext implements SyncTableHost {
    * the server never had disappears.
    */
   async discardIssue(issueId: number): Promise<void> {
-    const store = this.requireStore();
-    const tableName = store.transaction(() => {
-      const { issue, operation } = this.issueAndOperation(issueId);
-      const shape = this.shapeOf(issue.tableName);
-      const table = store.tableByName(issue.tableName);
-      const server = issue.serverRecord ? shape.fromSnapshot(issue.serverRecord) : null;
-      const base = operation.base ? shape.fromSnapshot(operation.base) : null;
-      const lastServerState = server ?? (base?.version ? base : null);
-      if (lastServerState && !lastServerState.deleted)
-        table.upsertMany(keepAbsentFields(table, shape, [lastServerState]));
-      else table.delete(issue.recordId);
-      this.dropRecordOperations(issue.tableName, issue.recordId);
-      this.markForRefetch(issue.tableName, issue.recordId);
-      return issue.tableName;
-    });
-    this.status.dataChanged(tableName);
+    this.status.dataChanged(discardIssue(this.issueHost(), issueId));
   }
 
   // ---------------------------------------------------------------- internals
@@ -495,69 +375,18 @@ export class SyncContext implements SyncTableHost {
     return run;
   }
 
-  private issueAndOperation(issueId: number): { issue: SyncIssueRecord; operation: OperationRecord } {
-    const store = this.requireStore();
-    const issue = store.syncIssues.get(issueId);
-    if (!issue)
-      throw new SyncUsageError(`There is no sync issue ${issueId}; it may have been settled already.`);
-    const operation = store.operations.get(issue.operationId);
-    if (!operation) {
-      throw new SyncUsageError(`The change behind sync issue ${issueId} is no longer pending.`);
-    }
-    return { issue, operation };
+  private issueHost(): IssueHost {
+    return { store: this.requireStore(), shapeOf: (name) => this.shapeOf(name) };
   }
 
-  /**
-   * The record's local copy may be older than the server's: the copy kept in an issue is
-   * from when the conflict happened, and pulls skipped the record while it had changes
-   * pending (their watermark moved past it). It is fetched again on the next push or pull.
-   */
-  private markForRefetch(tableName: string, recordId: string): void {
-    const store = this.requireStore();
-    const entries = readRefetchList(store);
-    if (!entries.some((entry) => entry.tableName === tableName && entry.recordId === recordId)) {
-      entries.push({ tableName, recordId });
-      store.keyValues.set(
-        REFETCH_KEY,
-        entries.map((entry) => [entry.tableName, entry.recordId]),
-      );
-    }
-  }
-
-  /** Brings records marked by markForRefetch to the server's current version (few: one per settled issue). */
+  /** Brings records listed by markForRefetch to the server's current version (few: one per settled issue). */
   private async refetchStale(tableName?: string): Promise<void> {
-    const store = this.requireStore();
-    const due = readRefetchList(store).filter((entry) => !tableName || entry.tableName === tableName);
-    for (const { tableName: name, recordId } of due) {
-      const shape = this.shapeOf(name);
+    const host = this.issueHost();
+    for (const { tableName: name, recordId } of refetchDue(host.store, tableName)) {
+      this.shapeOf(name);
       const server = await this.protocol.lookupIncludingDeleted(name, recordId);
-      store.transaction(() => {
-        // A change made since is pending: its push brings the server's version back.
-        if (store.operations.forRecord(name, recordId).length === 0) {
-          const table = store.tableByName(name);
-          if (server && !server.deleted)
-            table.upsertMany(keepAbsentFields(table, shape, [shape.fromServer(server)]));
-          else table.delete(recordId);
-        }
-        const remaining = readRefetchList(store).filter(
-          (entry) => entry.tableName !== name || entry.recordId !== recordId,
-        );
-        store.keyValues.set(
-          REFETCH_KEY,
-          remaining.map((entry) => [entry.tableName, entry.recordId]),
-        );
-      });
+      applyRefetched(host, name, recordId, server);
       this.status.dataChanged(name);
-    }
-  }
-
-  /** Drops the record's pending operations, except `keep`. */
-  private dropRecordOperations(tableName: string, recordId: string, keep?: number): void {
-    const store = this.requireStore();
-    for (const operation of store.operations.forRecord(tableName, recordId)) {
-      if (operation.id === keep) continue;
-      store.syncIssues.removeForOperation(operation.id);
-      store.operations.remove(operation.id);
     }
   }
 
