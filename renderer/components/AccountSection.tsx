@@ -203,7 +203,7 @@ export function AccountSection({ pendingChanges }: { pendingChanges: number }) {
               </button>
             </div>
           ) : (
-            <p class="field-hint">Choose a server address first; signing in happens on that server.</p>
+            <p class="field-hint">To sign in, choose a server address first.</p>
           )}
         </div>
       )}
