@@ -102,7 +102,14 @@ describe('what each push sends', () => {
     ]);
     // The body never carries server-owned columns.
     const post = client.requests.find((request) => request.method === 'POST');
-    expect(Object.keys(post?.body ?? {}).sort()).toEqual(['complete', 'dueDate', 'id', 'notes', 'reminderAt', 'text']);
+    expect(Object.keys(post?.body ?? {}).sort()).toEqual([
+      'complete',
+      'dueDate',
+      'id',
+      'notes',
+      'reminderAt',
+      'text',
+    ]);
     expect(client.context.getPendingOperations()).toEqual([]);
   });
 
