@@ -4,7 +4,6 @@ import { ROW_HEIGHT } from './TodoRow';
 
 interface CompletedHeaderProps {
   index: number;
-  total: number;
   count: number;
   collapsed: boolean;
   active: boolean;
@@ -15,7 +14,6 @@ interface CompletedHeaderProps {
 
 export function CompletedHeader({
   index,
-  total,
   count,
   collapsed,
   active,
@@ -29,8 +27,6 @@ export function CompletedHeader({
       class="section-row"
       data-index={index}
       data-testid="completed-header"
-      aria-posinset={index + 1}
-      aria-setsize={total}
       aria-label={`Completed, ${formatCount(count)}, ${collapsed ? 'collapsed' : 'expanded'}`}
       tabIndex={active ? 0 : -1}
       style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}

@@ -257,7 +257,6 @@ export function TodoList({
         <CompletedHeader
           key="completed-header"
           index={index}
-          total={total}
           count={data.completedCount}
           collapsed={data.collapsed}
           active={index === clampedActive}
@@ -277,7 +276,9 @@ export function TodoList({
       <TodoRow
         key={item ? item.id : `placeholder-${index}`}
         index={index}
-        total={total}
+        // Screen readers count todos: the Completed header is not one of them.
+        total={data.headerIndex === null ? total : total - 1}
+        position={data.dataIndexOf(index) ?? index}
         item={item}
         active={index === clampedActive}
         editing={item !== undefined && item.id === editingId}

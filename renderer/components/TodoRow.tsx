@@ -37,6 +37,8 @@ interface TodoRowProps {
   deleting: boolean;
   /** Part of a multi-selection. */
   selected?: boolean;
+  /** Its place among the todos when a section header sits above it (defaults to `index`). */
+  position?: number;
   actions: RowActions;
 }
 
@@ -162,11 +164,21 @@ function Markers({ item, actions, tabIndex }: { item: TodoListItem; actions: Row
   );
 }
 
-function TodoRowView({ index, total, item, active, editing, deleting, selected, actions }: TodoRowProps) {
+function TodoRowView({
+  index,
+  total,
+  item,
+  active,
+  editing,
+  deleting,
+  selected,
+  position,
+  actions,
+}: TodoRowProps) {
   const common = {
     role: 'listitem',
     'data-index': index,
-    'aria-posinset': index + 1,
+    'aria-posinset': (position ?? index) + 1,
     'aria-setsize': total,
     style: positionStyle(index),
     tabIndex: active ? 0 : -1,
