@@ -354,7 +354,10 @@ export const ipcChannels = {
   'data:export-unsynced': { request: noPayload, reply: reply<UnsyncedExport>() },
   'data:reset': { request: resetLocalDataSchema, reply: reply<null>() },
   'desktop:get-preferences': { request: noPayload, reply: reply<DesktopPreferencesView>() },
-  'desktop:set-preferences': { request: desktopPreferencesPatchSchema, reply: reply<DesktopPreferencesView>() },
+  'desktop:set-preferences': {
+    request: desktopPreferencesPatchSchema,
+    reply: reply<DesktopPreferencesView>(),
+  },
   'account:get': { request: noPayload, reply: reply<AccountView>() },
   'account:sign-in': { request: signInSchema, reply: reply<AccountView>() },
   'account:sign-out': { request: signOutSchema, reply: reply<AccountView>() },

@@ -17,7 +17,6 @@ import { openStore, StoreError, type LocalStore } from '../store';
 import {
   errorInfo,
   MobileServiceClient,
-  Query,
   runSyncPass as runSyncPassOf,
   type EngineStatus,
   type SyncContext,

@@ -29,7 +29,8 @@ function fakeSync() {
     try {
       if (hold) await hold;
       const outcome = outcomes.shift() ?? 'ok';
-      if (outcome === 'ok') return { ok: true, pushed: 0, pulled: 0, conflicts: 0, rejected: 0, retrying: 0, error: null };
+      if (outcome === 'ok')
+        return { ok: true, pushed: 0, pulled: 0, conflicts: 0, rejected: 0, retrying: 0, error: null };
       return {
         ok: false,
         pushed: 0,
