@@ -56,7 +56,10 @@ function fakeServices() {
     () => store,
     () => 'http://127.0.0.1:1',
   );
-  const services: DesktopShellServices & { emitStatus(pending: number): void } = {
+  const services: DesktopShellServices & {
+    emitStatus(pending: number): void;
+    emitData(): void;
+  } = {
     parts: { store, syncContext: { columnSupport } as unknown as SyncContext },
     onDataChanged: (listener) => {
       dataListeners.add(listener);
@@ -73,6 +76,9 @@ function fakeServices() {
     onStatusChanged: (listener) => {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
+    },
+    emitData() {
+      for (const listener of dataListeners) listener({ tables: ['todoitem'] });
     },
     emitStatus(pending) {
       status.pendingOperations = pending;
@@ -247,5 +253,32 @@ describe('startDesktopShell', () => {
       },
     ]);
     shell.stop();
+  });
+
+  it('a reminder that comes due is a notification; clicking it opens that todo in the window', () => {
+    vi.useFakeTimers({ now: new Date(2026, 11, 2, 8, 59) });
+    try {
+      const window = new BrowserWindow();
+      const services = fakeServices();
+      const { shell, revealWindow } = start(services);
+      const todo = store.table(todoTable).insert({
+        text: 'Call Sam',
+        dueDate: '2026-12-02T09:00',
+        reminderAt: new Date(2026, 11, 2, 9, 0),
+      });
+      services.emitData();
+      vi.advanceTimersByTime(59_999);
+      expect(Notification.shown).toHaveLength(0);
+      vi.advanceTimersByTime(1);
+      expect(Notification.shown.map((n) => n.options.title)).toEqual(['Call Sam']);
+      Notification.shown[0]?.click();
+      expect(revealWindow).toHaveBeenCalled();
+      expect(window.webContents.send).toHaveBeenCalledWith('todos:reveal', {
+        item: expect.objectContaining({ id: todo.id, text: 'Call Sam' }),
+      });
+      shell.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
