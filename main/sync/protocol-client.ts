@@ -362,6 +362,10 @@ export class ProtocolClient {
       if (options.control?.signal?.aborted) throw options.control.signal.reason ?? error;
       throw new NetworkError(request, error);
     }
+    // Node's fetch hands the connection back to its pool one turn after the body ends; a
+    // request sent in the same turn would open another one. Waiting that turn keeps a sync run
+    // on its keep-alive connections (one per request in flight).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (status === 401) return { status, etag, body: undefined, request, tokenSent: token !== null };
     if ((status >= 300 && status < 400) || status === 0) throw redirectError(request, status);
     let body: unknown;

@@ -280,7 +280,7 @@ async function applyReceived(run: PullRun, start: PullPosition, page: Page): Pro
     run.queryId !== undefined && run.applied
       ? watermarkFor(shape.tableName, run.queryId, run.applied, page.serverTime, env.settleMs)
       : undefined;
-  applyPage(env, shape, fresh, watermark, result);
+  await applyPage(env, shape, fresh, watermark, result);
   if (fresh.length > 0) env.status.dataChanged(shape.tableName);
   // Let IPC and timers run between pages even when the next page is already here.
   await new Promise<void>((resolve) => setImmediate(resolve));
@@ -300,7 +300,35 @@ function checkOrderable(items: readonly ServerRecord[], tableName: string): void
   }
 }
 
-function applyPage(
+/**
+ * Rows per write transaction. A page of 1,000 written at once holds the main process for tens
+ * of milliseconds on a big table; in slices, with a turn of the event loop between them,
+ * IPC and timers wait one slice at most.
+ */
+const ROWS_PER_TRANSACTION = 250;
+
+/**
+ * Writes a page in slices, the watermark with the last one. Relaxed durability (no fsync per
+ * slice): a slice lost to a power cut or a crash is lost together with the watermark after
+ * it, so the next pull simply asks for those rows again (rows already written are written
+ * again, unchanged).
+ */
+async function applyPage(
+  env: PullEnvironment,
+  shape: RecordShape,
+  items: readonly ServerRecord[],
+  watermark: PullWatermark | undefined,
+  result: PullResult,
+): Promise<void> {
+  for (let start = 0; start === 0 || start < items.length; start += ROWS_PER_TRANSACTION) {
+    const slice = items.slice(start, start + ROWS_PER_TRANSACTION);
+    const last = start + ROWS_PER_TRANSACTION >= items.length;
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    applySlice(env, shape, slice, last ? watermark : undefined, result);
+  }
+}
+
+function applySlice(
   env: PullEnvironment,
   shape: RecordShape,
   items: readonly ServerRecord[],
@@ -309,10 +337,9 @@ function applyPage(
 ): void {
   const { store } = env;
   const table = store.tableByName(shape.tableName);
-  // Relaxed durability (no fsync per page): a page lost to a power cut is lost together with
-  // its watermark, so the next pull simply asks for it again.
   store.transaction(
     () => {
+      // Read in the slice's own transaction: a change made between slices is respected.
       const pendingIds =
         items.length > 0 ? store.operations.pendingRecordIds(shape.tableName) : new Set<string>();
       const upserts: LocalRecord[] = [];
