@@ -212,13 +212,13 @@ export function App() {
 
   const addTodo = useCallback(
     async (text: string, schedule: TodoSchedule | null) => {
-      const item = await everyday.undo.add(text);
-      // Folded into the insert still queued: the server gets one record with its date.
       // Dates cross IPC as ISO text (the dispatcher takes plain data only).
-      if (schedule) {
-        const changes = { dueDate: schedule.dueDate, reminderAt: schedule.reminderAt?.toISOString() ?? null };
-        await todoSync.updateTodo({ id: item.id, changes });
-      }
+      await everyday.undo.add(
+        text,
+        schedule
+          ? { dueDate: schedule.dueDate, reminderAt: schedule.reminderAt?.toISOString() ?? null }
+          : undefined,
+      );
       announce(`Added “${text}”.`);
     },
     [bumpData],

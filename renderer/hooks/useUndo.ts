@@ -15,10 +15,23 @@ export interface TodoSnapshot {
   text: string;
   notes: string | null;
   complete: boolean;
+  /** So that undoing a delete brings the due date and the reminder back too (ISO for the reminder). */
+  dueDate?: string | null;
+  reminderAt?: string | null;
 }
 
-export function snapshotOf(item: Pick<TodoItem, 'id' | 'text' | 'notes' | 'complete'>): TodoSnapshot {
-  return { id: item.id, text: item.text, notes: item.notes, complete: item.complete };
+export function snapshotOf(
+  item: Pick<TodoItem, 'id' | 'text' | 'notes' | 'complete'> &
+    Partial<Pick<TodoItem, 'dueDate' | 'reminderAt'>>,
+): TodoSnapshot {
+  return {
+    id: item.id,
+    text: item.text,
+    notes: item.notes,
+    complete: item.complete,
+    dueDate: item.dueDate ?? null,
+    reminderAt: item.reminderAt ? new Date(item.reminderAt).toISOString() : null,
+  };
 }
 
 function quote(text: string): string {
@@ -38,7 +51,8 @@ export interface TodoUndo {
   undo(): Promise<UndoOutcome>;
   redo(): Promise<UndoOutcome>;
   /** Adds a todo; undo removes it. */
-  add(text: string): Promise<TodoItem>;
+  /** `schedule`: a due date and reminder read from the text (dates as ISO text, as IPC wants). */
+  add(text: string, schedule?: { dueDate: string; reminderAt: string | null }): Promise<TodoItem>;
   /** Changes fields of one todo; `mergeKey` merges a run of autosaves into one step. */
   /** `base`: what an editor showed when editing began (see todos:update). */
   edit(
@@ -90,7 +104,12 @@ export function useTodoUndo(onChanged: () => void): TodoUndo {
       for (const part of chunks(items)) {
         const { added } = await todoSync.bulkTodos({
           add: part.map((item) => ({
-            todo: item.notes === null ? { text: item.text } : { text: item.text, notes: item.notes },
+            todo: {
+              text: item.text,
+              ...(item.notes === null ? {} : { notes: item.notes }),
+              ...(item.dueDate ? { dueDate: item.dueDate } : {}),
+              ...(item.reminderAt ? { reminderAt: item.reminderAt } : {}),
+            },
             complete: item.complete,
           })),
         });
@@ -139,8 +158,8 @@ export function useTodoUndo(onChanged: () => void): TodoUndo {
       seal: () => history.seal(),
       currentId,
 
-      add: async (text) => {
-        const item = await todoSync.addTodo({ text });
+      add: async (text, schedule) => {
+        const item = await todoSync.addTodo(schedule ? { text, ...schedule } : { text });
         const snapshot = snapshotOf(item);
         history.record({
           label: `Added ${quote(text)}`,

@@ -100,6 +100,16 @@ test('a date in the add field is a removable chip, saved, shown, filtered into v
     )
     .toBe(`${daysFromNow(1)}T09:00`);
 
+  // A dated todo deleted for good and brought back with Ctrl+Z keeps its date and reminder.
+  await row(page, 'Call Sam').click();
+  await page.keyboard.press('Delete');
+  await expect(row(page, 'Call Sam')).toHaveCount(0, { timeout: 20_000 });
+  await page.keyboard.press('Control+z');
+  await expect(row(page, 'Call Sam').getByTestId('due-badge')).toContainText('Tomorrow');
+  const restored = await stored('Call Sam');
+  expect(restored?.dueDate).toBe(`${daysFromNow(1)}T09:00`);
+  expect(restored?.reminderAt ? new Date(restored.reminderAt).getHours() : null).toBe(9);
+
   await field.fill('Book flights next friday');
   await expect(chip).toBeVisible();
   mkdirSync(SHOTS, { recursive: true });
