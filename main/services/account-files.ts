@@ -18,6 +18,16 @@ export const ACCOUNTS_FOLDER = 'accounts';
 const SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
 const isPosix = process.platform !== 'win32';
 
+/**
+ * Tightening permissions is best effort: in a folder or on a file this user may not change
+ * (another owner, a read-only disk) the store's own open reports the real problem ("read-only",
+ * "locked") in words the person can act on, instead of a chmod error.
+ */
+function notPermitted(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EPERM' || code === 'EACCES' || code === 'EROFS';
+}
+
 /** Who a database file belongs to: the open backend, or one person on one backend origin. */
 export type AccountKey = { kind: 'open' } | { kind: 'user'; origin: string; userId: string };
 
@@ -27,7 +37,12 @@ export const OPEN_ACCOUNT: AccountKey = { kind: 'open' };
 export function preparePrivateFolder(folder: string): void {
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   // mkdir's mode is reduced by the umask, and an existing folder keeps its old mode.
-  if (isPosix) fs.chmodSync(folder, 0o700);
+  if (!isPosix) return;
+  try {
+    fs.chmodSync(folder, 0o700);
+  } catch (error) {
+    if (!notPermitted(error)) throw error;
+  }
 }
 
 /**
@@ -41,7 +56,7 @@ export function prepareDatabaseFile(file: string): void {
   try {
     fs.writeFileSync(file, '', { flag: 'wx', mode: 0o600 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' && !notPermitted(error)) throw error;
   }
   restrictDatabaseFiles(file);
 }
@@ -54,7 +69,7 @@ export function restrictDatabaseFiles(file: string): void {
       // Only regular files: a folder or a link in the file's place is not ours to change.
       if (fs.lstatSync(candidate).isFile()) fs.chmodSync(candidate, 0o600);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !notPermitted(error)) throw error;
     }
   }
 }
