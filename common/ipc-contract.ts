@@ -190,7 +190,8 @@ export const desktopPreferencesPatchSchema = z
     quickAddShortcut: z.string().trim().min(1).max(100).nullable(),
     keepInTray: z.boolean(),
   })
-  .partial();
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'Nothing to change');
 
 const noPayload = z.undefined();
 

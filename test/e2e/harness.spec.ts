@@ -3,7 +3,7 @@
  * dispatcher with the calling frame as sender, Dates survive the boundary like Electron's
  * structured clone, and the page runs under its CSP without violations.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type ElementHandle } from '@playwright/test';
 import { apiEvents, apiMethods } from '../../common/ipc-contract';
 import { addTodo, waitForAppReady } from './support/app-page';
 import { useAppHarness } from './support/harness';
@@ -60,7 +60,8 @@ test('a call from a frame that is not the app window is refused as a foreign sen
     doc.body.append(frame);
     return frame;
   });
-  const frame = await frameElement.asElement()?.contentFrame();
+  // The handle's type is a plain object (no DOM types here), which asElement() types as never.
+  const frame = await (frameElement.asElement() as ElementHandle | null)?.contentFrame();
   if (!frame) throw new Error('The iframe did not load');
   await frame.waitForLoadState();
   const { hasApi, reply } = await frame.evaluate(async () => {

@@ -85,6 +85,8 @@ describe('local writes', () => {
       text: 'server',
       complete: true,
       notes: null,
+      dueDate: null,
+      reminderAt: null,
       version: 'v1',
       createdAt: null,
       updatedAt: new Date(7),

@@ -4,6 +4,7 @@
  * or a known value belongs), plus unknown channels and foreign senders. Each case says which
  * typed error the dispatcher must answer with.
  */
+import { todoTable } from '../../../common/todo-table';
 import { IPC_CHANNELS, type IpcChannel, type IpcErrorCode } from '../../../common/ipc-contract';
 import type { IpcSender } from '../../../main/ipc/trusted-sender';
 import { APP_ENTRY_URL } from '../../../main/ipc/trusted-sender';
@@ -530,7 +531,11 @@ export function generateBadIpcCases(): BadIpcCase[] {
     channel: 'conflicts:resolve',
     payload: {
       issueId: MISSING_ISSUE_ID,
-      resolution: { choice: 'fields', fields: { text: 'mine', complete: 'server', notes: 'mine' } },
+      // A choice for every column of the table: only the missing issue is wrong here.
+      resolution: {
+        choice: 'fields',
+        fields: Object.fromEntries(Object.keys(todoTable.columns).map((column) => [column, 'mine'])),
+      },
     },
     expectedCode: 'not-found',
   });
