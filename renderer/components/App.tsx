@@ -382,13 +382,16 @@ export function App() {
         { tone: result.ok ? 'info' : 'error', text: summarize(result), ...review },
         result.ok ? 3500 : 8000,
       );
+      // Said as well as shown: a quick sync may pass between two status updates, so the
+      // live region cannot rely on seeing it run.
+      announce(summarize(result));
     } catch (error) {
       showError('Syncing did not start.', error);
     } finally {
       setSyncRequested(false);
       bumpData();
     }
-  }, [bumpData, showError, showToast]);
+  }, [bumpData, showError, showToast, announce]);
 
   // ------------------------------------------------------------ keyboard shortcuts
 
