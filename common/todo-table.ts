@@ -17,7 +17,7 @@ export const todoTable = defineTable(
     reminderAt: column('date', { nullable: true, label: 'Reminder' }),
   },
   {
-    indexes: [['complete', 'createdAt'], ['updatedAt'], ['dueDate'], ['reminderAt']],
+    indexes: [['complete', 'createdAt'], ['updatedAt'], ['complete', 'dueDate'], ['reminderAt']],
   },
 );
 

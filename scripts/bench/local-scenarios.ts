@@ -112,6 +112,8 @@ const TODO_COLUMNS = [
   'complete',
   'notes',
   'notes$fold',
+  'dueDate',
+  'reminderAt',
 ];
 
 export async function insertLocal(
@@ -134,7 +136,7 @@ export async function insertLocal(
       const { ms } = await timed(() => app.request('todos:add', { text: `Added in the benchmark ${index}` }));
       const text = `Added raw ${index}`;
       const now = Date.now();
-      const row = [randomUUID(), null, now, now, 0, text, foldCase(text), 0, null, null];
+      const row = [randomUUID(), null, now, now, 0, text, foldCase(text), 0, null, null, null, null];
       const start = performance.now();
       insert.run(...row);
       const rawUs = (performance.now() - start) * 1000;
