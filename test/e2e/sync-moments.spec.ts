@@ -198,6 +198,9 @@ test('an inline edit saved after another device changed the same text becomes a 
 
   await row(page, 'Book the venue').getByText('Book the venue', { exact: true }).dblclick();
   const editor = page.getByRole('textbox', { name: 'Edit “Book the venue”' });
+  // Keys go to the editor only once it has focus (before, End went nowhere and the typing
+  // replaced the text the double click selected).
+  await expect(editor).toBeFocused();
   await page.keyboard.press('End');
   await page.keyboard.type(' for the party');
   // Another device renames it while the editor is open, and a background sync brings that here.
@@ -240,6 +243,9 @@ test('an inline edit saved after another device changed other fields merges: bot
 
   await row(page, 'Pay the rent').getByText('Pay the rent', { exact: true }).dblclick();
   const editor = page.getByRole('textbox', { name: 'Edit “Pay the rent”' });
+  // Keys go to the editor only once it has focus (before, End went nowhere and the typing
+  // replaced the text the double click selected).
+  await expect(editor).toBeFocused();
   await page.keyboard.press('End');
   await page.keyboard.type(' by Friday');
   await server.update('meanwhile-other', { notes: 'By transfer, not cash', complete: true });
