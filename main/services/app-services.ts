@@ -7,56 +7,33 @@
  *
  * What it wires: the store (a file in the user-data folder), the engine (client + sync context
  * following the settings' conflict policy, address and token), the scheduler (when to sync),
- * and the embedded development backend when nothing else is configured.
+ * and the embedded development backend when nothing else is configured. Each part is built by
+ * its own module; `assemble` below lists the steps in the order they depend on each other.
  */
-import path from 'node:path';
 import type { AccountView, DataChanged, IpcHandlers } from '../../common/ipc-contract';
-import type { Connectivity, SyncResult, SyncStatus } from '../../common/sync-types';
-import { todoTable, type TodoItem } from '../../common/todo-table';
-import { openStore, StoreError, type LocalStore } from '../store';
-import {
-  errorInfo,
-  MobileServiceClient,
-  runSyncPass as runSyncPassOf,
-  type EngineStatus,
-  type SyncContext,
-  type SyncTable,
-} from '../sync';
+import type { SyncResult, SyncStatus } from '../../common/sync-types';
+import type { TodoItem } from '../../common/todo-table';
+import type { LocalStore } from '../store';
+import type { MobileServiceClient, SyncContext, SyncTable } from '../sync';
 import type { LoginUi } from '../sync/client';
-import {
-  accountDatabasePath,
-  describeAccount,
-  OPEN_ACCOUNT,
-  prepareDatabaseFile,
-  preparePrivateFolder,
-  restrictDatabaseFiles,
-  sameAccount,
-  type AccountKey,
-} from './account-files';
+import { sameAccount, type AccountKey } from './account-files';
+import { createAccountFeed, type AccountFeed } from './account-service';
 import { accountOfSession, createAccountEngine, type AccountEngine } from './accounts';
+import { openAppStore, StartupError, SYNCED_TABLES } from './app-store';
 import { BACKEND_KEY_ENV } from '../../common/local-backend';
-import { BackendKeys, LOCAL_ONLY_MESSAGE, type EmbeddedBackend } from './backend-process';
+import { BackendKeys, type EmbeddedBackend } from './backend-process';
+import { CurrentAccount } from './current-account';
+import { createDataFeed, type DataFeed } from './data-feed';
 import { messageOf } from './errors';
-import { ServiceError } from './errors';
 import { createIpcHandlers, type AccountService } from './ipc-handlers';
 import { silentLogger, type Logger } from './logger';
-import {
-  failedResult,
-  SyncScheduler,
-  type BackoffPolicy,
-  type SchedulerClock,
-  type SchedulerState,
-  type SyncKind,
-} from './scheduler';
+import { SyncScheduler, type BackoffPolicy, type SchedulerClock } from './scheduler';
+import { createLifecycle, type Lifecycle } from './service-lifecycle';
 import { SettingsService, type SettingsChange, type TokenCipher } from './settings';
+import { createSyncPass } from './sync-pass';
+import { createStatusFeed, type StatusFeed } from './sync-status';
 
-export const DATABASE_FILE_NAME = 'todo-sync.db';
-/** The tables this app syncs, in the order they are pulled. */
-export const SYNCED_TABLES = [todoTable] as const;
-/** Which backend the local watermarks belong to; a different one means pulling from scratch. */
-const WATERMARK_BACKEND_KEY = 'sync.watermarksBackend';
-/** The provider the person signed in with last, for "Sign in again". */
-const LAST_PROVIDER_KEY = 'auth.lastProvider';
+export { DATABASE_FILE_NAME, StartupError, SYNCED_TABLES } from './app-store';
 
 export interface AppServicesOptions {
   /** The app's user-data folder: the database file and the embedded backend's data live here. */
@@ -122,11 +99,6 @@ export interface AppServices {
   };
 }
 
-/** The app cannot start: the message is for the person (shown in a dialog by the shell). */
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
-
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const logger = options.logger ?? silentLogger;
   const store = openAppStore(options.userDataPath, logger, options.env?.TODO_SYNC_SQLITE_BINDING);
@@ -145,28 +117,27 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
 }
 
-/** `nativeBinding` (TODO_SYNC_SQLITE_BINDING) is for development runs; see OpenStoreOptions. */
-function openAppStore(
-  userDataPath: string,
-  logger: Logger,
-  nativeBinding: string | undefined,
-  account: AccountKey = OPEN_ACCOUNT,
-): LocalStore {
-  const file =
-    account.kind === 'open'
-      ? path.join(userDataPath, DATABASE_FILE_NAME)
-      : accountDatabasePath(userDataPath, account);
-  try {
-    preparePrivateFolder(userDataPath);
-    prepareDatabaseFile(file);
-    const opened = openStore({ path: file, tables: SYNCED_TABLES, nativeBinding });
-    restrictDatabaseFiles(file);
-    return opened;
-  } catch (error) {
-    logger.error(`Opening the database ${file} failed`, error);
-    const reason = error instanceof StoreError ? error.message : messageOf(error);
-    throw new StartupError(`Todo Sync could not open its data. ${reason}`, { cause: error });
-  }
+/** What every step needs first: where the settings live, and the settings themselves. */
+interface Foundation {
+  /** todo-sync.db: the settings, and the open account's todos. */
+  readonly settingsStore: LocalStore;
+  readonly options: AppServicesOptions;
+  readonly logger: Logger;
+  readonly settings: SettingsService;
+  /** Local development backends' keys, each sent only to its own server. */
+  readonly backendKeys: BackendKeys;
+}
+
+/** The running parts, which the steps below connect to each other. */
+interface Wiring extends Foundation {
+  /** The signed-in account's engine; it is replaced when another one signs in. */
+  readonly current: CurrentAccount;
+  readonly scheduler: SyncScheduler;
+  readonly status: StatusFeed;
+  readonly data: DataFeed;
+  readonly accounts: AccountFeed;
+  readonly handlers: SwitchableHandlers;
+  readonly lifecycle: Lifecycle;
 }
 
 async function assemble(
@@ -175,6 +146,58 @@ async function assemble(
   logger: Logger,
   notices: string[],
 ): Promise<AppServices> {
+  const foundation = openSettings(settingsStore, options, logger);
+  const { settings } = foundation;
+  const current = new CurrentAccount(
+    await openAccountEngine(foundation, accountOfSession(settings.currentSession())),
+  );
+  const scheduler = createScheduler(foundation, current);
+  const status = createStatusFeed({
+    settings,
+    scheduler,
+    syncContext: () => current.engine.syncContext,
+    logger,
+  });
+  const data = createDataFeed(() => current.engine.syncContext);
+  const accounts = createAccountFeed({ settings, settingsStore, current, loginUi: options.loginUi, logger });
+  const handlers = switchableHandlers(() =>
+    createIpcHandlers({
+      store: current.engine.store,
+      syncContext: current.engine.syncContext,
+      todos: current.engine.todos,
+      scheduler,
+      settings,
+      getStatus: status.get,
+      account: accounts.service,
+      backendHeadersFor: (url) => foundation.backendKeys.headersFor(url),
+    }),
+  );
+  const subscriptions: (() => void)[] = [];
+  const lifecycle = createLifecycle({
+    settings,
+    backendKeys: foundation.backendKeys,
+    scheduler,
+    notices,
+    publishStatus: status.publish,
+    startEmbeddedBackend: options.startEmbeddedBackend,
+    quiesce: async () => {
+      await scheduler.stop();
+      for (const unsubscribe of subscriptions) unsubscribe();
+      status.clear();
+    },
+    closeStores: () =>
+      current.exclusively(async () => {
+        if (current.engine.store !== settingsStore) current.engine.store.close();
+        settingsStore.close();
+      }),
+    logger,
+  });
+  const wiring: Wiring = { ...foundation, current, scheduler, status, data, accounts, handlers, lifecycle };
+  subscriptions.push(...followChanges(wiring));
+  return facade(wiring, notices);
+}
+
+function openSettings(settingsStore: LocalStore, options: AppServicesOptions, logger: Logger): Foundation {
   const settings = new SettingsService({
     keyValues: settingsStore.keyValues,
     env: options.env ?? {},
@@ -183,40 +206,40 @@ async function assemble(
     eraseDeletedContent: () => settingsStore.eraseDeletedContent(),
   });
   if (options.backendUrl) settings.setRunDefaultBackendUrl(options.backendUrl);
-  // Local development backends' keys (TODO_BACKEND_KEY goes with TODO_BACKEND_URL), each sent
-  // only to its own server.
+  // TODO_BACKEND_KEY goes with TODO_BACKEND_URL.
   const backendKeys = new BackendKeys();
   backendKeys.set(options.backendUrl, options.backendKey);
   backendKeys.set(options.env?.TODO_BACKEND_URL, options.env?.[BACKEND_KEY_ENV]);
+  return { settingsStore, options, logger, settings, backendKeys };
+}
 
+function openAccountEngine(
+  { settingsStore, options, logger, settings, backendKeys }: Foundation,
+  key: AccountKey,
+): Promise<AccountEngine> {
+  const current = settings.get();
+  return createAccountEngine({
+    key,
+    store:
+      key.kind === 'open'
+        ? settingsStore
+        : openAppStore(options.userDataPath, logger, options.env?.TODO_SYNC_SQLITE_BINDING, key),
+    backendUrl: current.backendUrl,
+    sessions: settings,
+    conflictPolicy: current.conflictPolicy,
+    loginUi: options.loginUi,
+    timeoutMs: options.requestTimeoutMs,
+    clientOptions: { extraHeaders: () => backendKeys.headersFor(settings.get().backendUrl) },
+  });
+}
+
+function createScheduler({ options, logger, settings }: Foundation, current: CurrentAccount): SyncScheduler {
   const initial = settings.get();
-  // The engine of the account signed in now; it is replaced when another one signs in (see
-  // "accounts" below). Everything below reads these bindings, so it follows the switch.
-  let account: AccountEngine = await openAccountEngine(accountOfSession(settings.currentSession()));
-  let { store, client, syncContext, todos } = account;
-
-  async function openAccountEngine(key: AccountKey): Promise<AccountEngine> {
-    const current = settings.get();
-    return createAccountEngine({
-      key,
-      store:
-        key.kind === 'open'
-          ? settingsStore
-          : openAppStore(options.userDataPath, logger, options.env?.TODO_SYNC_SQLITE_BINDING, key),
-      backendUrl: current.backendUrl,
-      sessions: settings,
-      conflictPolicy: current.conflictPolicy,
-      loginUi: options.loginUi,
-      timeoutMs: options.requestTimeoutMs,
-      clientOptions: { extraHeaders: () => backendKeys.headersFor(settings.get().backendUrl) },
-    });
-  }
-
-  const isOnline = options.isOnline ?? (() => true);
+  const syncPass = createSyncPass({ settings, engine: () => current.engine, logger });
   const scheduler = new SyncScheduler({
     // One at a time with an account switch: a pass runs wholly on one account's engine.
-    runSync: (kind) => exclusively(() => runSyncPass(kind)),
-    isOnline,
+    runSync: (kind) => current.exclusively(() => syncPass(kind)),
+    isOnline: options.isOnline ?? (() => true),
     intervalMinutes: initial.syncIntervalMinutes,
     clock: options.clock,
     pushDebounceMs: options.pushDebounceMs,
@@ -225,300 +248,92 @@ async function assemble(
   });
   scheduler.setPaused('work-offline', initial.workOffline);
   scheduler.setPaused('no-backend', initial.backendUrl === null);
+  return scheduler;
+}
 
-  // ------------------------------------------------------------ one sync pass
+interface SwitchableHandlers {
+  /** Stable for the dispatcher, which registers once: each call goes to the current account. */
+  readonly handlers: IpcHandlers;
+  /** Builds the handlers again over the current account's engine. */
+  rebuild(): void;
+}
 
-  async function runSyncPass(kind: SyncKind): Promise<SyncResult> {
-    try {
-      forgetWatermarksOfOtherBackend();
-    } catch (error) {
-      return failedResult(errorInfo(error).code, errorInfo(error).message, Date.now());
-    }
-    return runSyncPassOf(syncContext, { tables: SYNCED_TABLES, pull: kind === 'full', log: logger });
-  }
-
-  /** Watermarks say how far we read one server's history; another server's starts over. */
-  function forgetWatermarksOfOtherBackend(): void {
-    const identity =
-      settings.backendUrlSource() === 'run-default' ? 'run-default' : settings.get().backendUrl;
-    if (identity === null) return;
-    const previous = store.keyValues.get(WATERMARK_BACKEND_KEY);
-    if (previous === identity) return;
-    store.transaction(() => {
-      if (previous !== undefined) for (const table of SYNCED_TABLES) store.watermarks.clearTable(table.name);
-      store.keyValues.set(WATERMARK_BACKEND_KEY, identity);
-    });
-  }
-
-  // ------------------------------------------------------------ status
-
-  const statusListeners = new Set<(status: SyncStatus) => void>();
-  let lastStatusFingerprint = '';
-
-  function connectivity(engine: EngineStatus, scheduled: SchedulerState): Connectivity {
-    const current = settings.get();
-    if (current.backendUrl === null) return 'local-only';
-    if (current.workOffline) return 'working-offline';
-    if (scheduled.unauthorized || engine.connectivity === 'unauthorized') return 'unauthorized';
-    if (!scheduled.online) return 'offline';
-    return engine.connectivity;
-  }
-
-  function getStatus(): SyncStatus {
-    const engine = syncContext.getStatus();
-    const scheduled = scheduler.getState();
-    return {
-      ...engine,
-      connectivity: connectivity(engine, scheduled),
-      nextSyncAt: scheduled.nextSyncAt?.toISOString() ?? null,
-      backendUrl: settings.get().backendUrl,
-    };
-  }
-
-  function publishStatus(): void {
-    if (statusListeners.size === 0) return;
-    const status = getStatus();
-    const fingerprint = JSON.stringify(status);
-    if (fingerprint === lastStatusFingerprint) return;
-    lastStatusFingerprint = fingerprint;
-    for (const listener of statusListeners) {
-      try {
-        listener(status);
-      } catch (error) {
-        logger.error('A status listener failed', error);
-      }
-    }
-  }
-
-  let unsubscribeEngine = syncContext.onStatusChanged(publishStatus);
-  const unsubscribers: (() => void)[] = [
-    () => unsubscribeEngine(),
-    scheduler.subscribe(publishStatus),
-    settings.onChange((change) => {
-      applySettingsChange(change);
-      publishStatus();
-    }),
-  ];
-
-  function applySettingsChange({ current, changed }: SettingsChange): void {
-    if (changed.has('backendUrl')) {
-      client.setApplicationUrl(current.backendUrl);
-      scheduler.setPaused('no-backend', current.backendUrl === null);
-    }
-    if (changed.has('authToken')) {
-      const next = accountOfSession(settings.currentSession());
-      if (sameAccount(next, account.key)) client.credentialsChanged();
-      else void switchAccount(next);
-      publishAccount();
-    }
-    if (changed.has('conflictPolicy')) syncContext.setConflictPolicy(null, current.conflictPolicy);
-    if (changed.has('syncIntervalMinutes')) scheduler.setIntervalMinutes(current.syncIntervalMinutes);
-    if (changed.has('workOffline')) scheduler.setPaused('work-offline', current.workOffline);
-    if (changed.has('backendUrl') || changed.has('authToken')) scheduler.notifyConnectionChanged();
-  }
-
-  // ------------------------------------------------------------ lifecycle
-
-  let embedded: EmbeddedBackend | null = null;
-  let started = false;
-  let closing: Promise<void> | undefined;
-
-  async function start(): Promise<void> {
-    if (started || closing) return;
-    started = true;
-    if (settings.get().backendUrl === null) {
-      if (options.startEmbeddedBackend) {
-        try {
-          embedded = await options.startEmbeddedBackend();
-          // The app may have been told to quit while the backend was starting.
-          if (closing) {
-            await embedded.stop();
-            return;
-          }
-          backendKeys.set(embedded.url, embedded.key);
-          settings.setRunDefaultBackendUrl(embedded.url);
-          embedded.onUnexpectedExit((description) => {
-            notices.push(description);
-            publishStatus();
-          });
-        } catch (error) {
-          const message = `${messageOf(error)} ${LOCAL_ONLY_MESSAGE}`;
-          logger.error(message);
-          notices.push(message);
-        }
-      } else {
-        logger.info(LOCAL_ONLY_MESSAGE);
-        notices.push(LOCAL_ONLY_MESSAGE);
-      }
-    }
-    if (closing) return;
-    logger.info(`Syncing with ${settings.get().backendUrl ?? 'no backend (local only)'}`);
-    scheduler.start();
-    publishStatus();
-  }
-
-  function close(): Promise<void> {
-    closing ??= (async () => {
-      await scheduler.stop();
-      for (const unsubscribe of unsubscribers) unsubscribe();
-      statusListeners.clear();
-      try {
-        await embedded?.stop();
-      } finally {
-        await exclusively(async () => {
-          if (store !== settingsStore) store.close();
-          settingsStore.close();
-        });
-      }
-    })();
-    return closing;
-  }
-
-  // ------------------------------------------------------------ accounts
-
-  let queue: Promise<unknown> = Promise.resolve();
-  function exclusively<T>(task: () => Promise<T>): Promise<T> {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
-  }
-
-  /**
-   * Moves to another account's file and engine, between sync passes. Until it is done the old
-   * engine sends no token (its session filter no longer matches), so nothing queued under one
-   * identity can go out under another.
-   */
-  function switchAccount(key: AccountKey): Promise<void> {
-    return exclusively(async () => {
-      if (closing || sameAccount(key, account.key)) return;
-      const previous = account;
-      const next = await openAccountEngine(key);
-      account = next;
-      ({ store, client, syncContext, todos } = next);
-      syncContext.setConflictPolicy(null, settings.get().conflictPolicy);
-      unsubscribeEngine();
-      unsubscribeEngine = syncContext.onStatusChanged(publishStatus);
-      rebindDataListeners();
-      accountHandlers = buildHandlers();
-      if (previous.store !== settingsStore) previous.store.close();
-      logger.info(
-        `Now using the data of ${key.kind === 'open' ? 'the open backend' : 'a signed-in account'}`,
-      );
-      for (const listener of dataListeners.keys())
-        listener({ tables: SYNCED_TABLES.map((table) => table.name) });
-      publishStatus();
-      scheduler.requestFullSync();
-    });
-  }
-
-  const accountListeners = new Set<(view: AccountView) => void>();
-  function accountView(): AccountView {
-    const session = settings.currentSession();
-    const lastProvider = settingsStore.keyValues.get(LAST_PROVIDER_KEY);
-    return {
-      signedIn: session !== null,
-      userId: session?.userId ?? null,
-      origin: session?.origin ?? null,
-      expiresAt: session?.expiresAt ?? null,
-      lastProvider: typeof lastProvider === 'string' ? lastProvider : null,
-      canSignIn: options.loginUi !== undefined && settings.get().backendUrl !== null,
-      tokenStorage: settings.tokenStorage(),
-      onlyBasicTextEncryption: settings.onlyBasicTextEncryption(),
-    };
-  }
-  function publishAccount(): void {
-    const view = accountView();
-    for (const listener of accountListeners) {
-      try {
-        listener(view);
-      } catch (error) {
-        logger.error('An account listener failed', error);
-      }
-    }
-  }
-
-  const accountService: AccountService = {
-    view: accountView,
-    async signIn(provider) {
-      const chosen = provider ?? accountView().lastProvider;
-      // App Service can renew a session without a window; where it cannot, sign in again.
-      if (settings.currentSession() && !provider) {
-        try {
-          if (await client.refreshUser()) return accountView();
-        } catch (error) {
-          logger.warn(`Renewing the session failed: ${messageOf(error)}`);
-        }
-      }
-      if (!chosen) throw new ServiceError('invalid-request', 'Choose how to sign in.');
-      const user = await client.login(chosen);
-      settingsStore.keyValues.set(LAST_PROVIDER_KEY, chosen);
-      logger.info(
-        `Signed in (${describeAccount({ kind: 'user', origin: settings.currentSession()?.origin ?? '', userId: user.userId })})`,
-      );
-      await queue;
-      publishAccount();
-      return accountView();
-    },
-    async signOut(confirmUnsyncedChanges) {
-      const pending = store.operations.list().length;
-      if (pending > 0 && !confirmUnsyncedChanges) {
-        throw new ServiceError(
-          'refused',
-          `${pending === 1 ? '1 change has' : `${pending} changes have`} not reached the server yet. ` +
-            'They stay on this computer for when you sign in again; export them first if you want a copy.',
-        );
-      }
-      settings.setSession(null);
-      await queue;
-      try {
-        await options.loginUi?.signedOut?.();
-      } catch (error) {
-        logger.warn('Clearing the sign-in window’s cookies failed', error);
-      }
-      logger.info('Signed out');
-      publishAccount();
-      return accountView();
-    },
-    allowBasicTextStorage(allow) {
-      settings.allowBasicTextStorage(allow);
-      publishAccount();
-      return accountView();
-    },
-  };
-
-  const buildHandlers = (): IpcHandlers =>
-    createIpcHandlers({
-      store,
-      syncContext,
-      todos,
-      scheduler,
-      settings,
-      getStatus,
-      account: accountService,
-      backendHeadersFor: (url) => backendKeys.headersFor(url),
-    });
-  let accountHandlers = buildHandlers();
-  // Stable for the dispatcher, which registers once: each call goes to the current account.
+function switchableHandlers(build: () => IpcHandlers): SwitchableHandlers {
+  let current = build();
   const handlers = Object.fromEntries(
-    (Object.keys(accountHandlers) as (keyof IpcHandlers)[]).map((channel) => [
+    (Object.keys(current) as (keyof IpcHandlers)[]).map((channel) => [
       channel,
-      (request: never) => (accountHandlers[channel] as (request: never) => Promise<unknown>)(request),
+      (request: never) => (current[channel] as (request: never) => Promise<unknown>)(request),
     ]),
   ) as unknown as IpcHandlers;
-
-  const dataListeners = new Map<(change: DataChanged) => void, () => void>();
-  function rebindDataListeners(): void {
-    for (const [listener, unsubscribe] of dataListeners) {
-      unsubscribe();
-      dataListeners.set(
-        listener,
-        syncContext.onDataChanged((tables) => listener({ tables })),
-      );
-    }
-  }
-
   return {
     handlers,
+    rebuild: () => {
+      current = build();
+    },
+  };
+}
+
+/** The status follows the engine, the scheduler and the settings; the rest follows the settings. */
+function followChanges(wiring: Wiring): (() => void)[] {
+  const { status, scheduler, settings } = wiring;
+  status.watchEngine();
+  return [
+    () => status.unwatchEngine(),
+    scheduler.subscribe(status.publish),
+    settings.onChange((change) => {
+      applySettingsChange(wiring, change);
+      status.publish();
+    }),
+  ];
+}
+
+function applySettingsChange(wiring: Wiring, { current, changed }: SettingsChange): void {
+  const { scheduler, settings } = wiring;
+  const { client, syncContext } = wiring.current.engine;
+  if (changed.has('backendUrl')) {
+    client.setApplicationUrl(current.backendUrl);
+    scheduler.setPaused('no-backend', current.backendUrl === null);
+  }
+  if (changed.has('authToken')) {
+    const next = accountOfSession(settings.currentSession());
+    if (sameAccount(next, wiring.current.engine.key)) client.credentialsChanged();
+    else void switchAccount(wiring, next);
+    wiring.accounts.publish();
+  }
+  if (changed.has('conflictPolicy')) syncContext.setConflictPolicy(null, current.conflictPolicy);
+  if (changed.has('syncIntervalMinutes')) scheduler.setIntervalMinutes(current.syncIntervalMinutes);
+  if (changed.has('workOffline')) scheduler.setPaused('work-offline', current.workOffline);
+  if (changed.has('backendUrl') || changed.has('authToken')) scheduler.notifyConnectionChanged();
+}
+
+/**
+ * Moves to another account's file and engine, between sync passes. Until it is done the old
+ * engine sends no token (its session filter no longer matches), so nothing queued under one
+ * identity can go out under another.
+ */
+function switchAccount(wiring: Wiring, key: AccountKey): Promise<void> {
+  const { current, settings, status, data, logger } = wiring;
+  return current.exclusively(async () => {
+    if (wiring.lifecycle.isClosing() || sameAccount(key, current.engine.key)) return;
+    const previous = current.engine;
+    current.engine = await openAccountEngine(wiring, key);
+    current.engine.syncContext.setConflictPolicy(null, settings.get().conflictPolicy);
+    status.watchEngine();
+    data.rebind();
+    wiring.handlers.rebuild();
+    if (previous.store !== wiring.settingsStore) previous.store.close();
+    logger.info(`Now using the data of ${key.kind === 'open' ? 'the open backend' : 'a signed-in account'}`);
+    data.announce(SYNCED_TABLES.map((table) => table.name));
+    status.publish();
+    wiring.scheduler.requestFullSync();
+  });
+}
+
+function facade(wiring: Wiring, notices: readonly string[]): AppServices {
+  const { current, scheduler, settings, status, lifecycle } = wiring;
+  return {
+    handlers: wiring.handlers.handlers,
     syncService: {
       syncNow: () => scheduler.syncNow(),
       setWorkOffline: (workOffline) => {
@@ -527,48 +342,33 @@ async function assemble(
       isWorkingOffline: () => settings.get().workOffline,
     },
     notices,
-    getStatus,
-    onStatusChanged(listener) {
-      statusListeners.add(listener);
-      return () => statusListeners.delete(listener);
-    },
-    onDataChanged(listener) {
-      dataListeners.set(
-        listener,
-        syncContext.onDataChanged((tables) => listener({ tables })),
-      );
-      return () => {
-        dataListeners.get(listener)?.();
-        dataListeners.delete(listener);
-      };
-    },
-    account: accountService,
-    onAccountChanged(listener) {
-      accountListeners.add(listener);
-      return () => accountListeners.delete(listener);
-    },
+    getStatus: status.get,
+    onStatusChanged: status.subscribe,
+    onDataChanged: wiring.data.subscribe,
+    account: wiring.accounts.service,
+    onAccountChanged: wiring.accounts.subscribe,
     notifyResume: () => scheduler.notifyResume(),
     notifyOnline: (online) => scheduler.notifyOnline(online),
-    start,
-    close,
+    start: lifecycle.start,
+    close: lifecycle.close,
     parts: {
       get store() {
-        return store;
+        return current.engine.store;
       },
-      settingsStore,
+      settingsStore: wiring.settingsStore,
       get account() {
-        return account.key;
+        return current.engine.key;
       },
       settings,
       scheduler,
       get client() {
-        return client;
+        return current.engine.client;
       },
       get syncContext() {
-        return syncContext;
+        return current.engine.syncContext;
       },
       get todos() {
-        return todos;
+        return current.engine.todos;
       },
     },
   };
