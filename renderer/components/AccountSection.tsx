@@ -4,26 +4,11 @@
  * Export), and where the token is kept. The sign-in itself happens in the main process's window;
  * this only asks for it and shows the outcome.
  */
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useId } from 'preact/hooks';
 import { SIGN_IN_PROVIDERS, type AccountView } from '../../common/ipc-contract';
-import { AppError, describeError, todoSync } from '../api';
-import { plural } from '../format';
-import { DownloadIcon } from './Icons';
-
-const CUSTOM = 'custom';
-
-/** Save a text as a file the person picks up from their Downloads. */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { CUSTOM_PROVIDER, useAccount } from '../hooks/useAccount';
+import { FormProblem } from './FieldMessages';
+import { ConfirmGroup, ExportUnsyncedButton, unsyncedLead } from './UnsyncedExport';
 
 function sessionEnds(iso: string | null): string | null {
   if (!iso) return null;
@@ -40,173 +25,150 @@ const STORAGE_NOTES: Record<AccountView['tokenStorage'], string> = {
 };
 
 export function AccountSection({ pendingChanges }: { pendingChanges: number }) {
-  const [account, setAccount] = useState<AccountView | null>(null);
-  const [provider, setProvider] = useState<string>(SIGN_IN_PROVIDERS[0].id);
-  const [custom, setCustom] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [confirmSignOut, setConfirmSignOut] = useState<string | null>(null);
-  const [exported, setExported] = useState<string | null>(null);
-  const ids = { provider: useId(), custom: useId() };
-
-  useEffect(() => {
-    todoSync.getAccount().then(
-      (loaded) => {
-        setAccount(loaded);
-        if (loaded.lastProvider) {
-          const known = SIGN_IN_PROVIDERS.some((entry) => entry.id === loaded.lastProvider);
-          setProvider(known ? loaded.lastProvider : CUSTOM);
-          if (!known) setCustom(loaded.lastProvider);
-        }
-      },
-      (error: unknown) => setProblem(describeError(error)),
-    );
-  }, []);
-
-  const signIn = async () => {
-    const chosen = provider === CUSTOM ? custom.trim() : provider;
-    if (!chosen) {
-      setProblem('Type the name of the sign-in provider your backend uses.');
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    try {
-      setAccount(await todoSync.signIn({ provider: chosen }));
-    } catch (error) {
-      setProblem(describeError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const signOut = async (confirmUnsyncedChanges: boolean) => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      setAccount(await todoSync.signOut({ confirmUnsyncedChanges }));
-      setConfirmSignOut(null);
-      setExported(null);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'refused') setConfirmSignOut(error.message);
-      else setProblem(describeError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const exportUnsynced = async () => {
-    try {
-      const file = await todoSync.exportUnsynced();
-      download(file.suggestedFileName, file.json);
-      setExported(`Saved ${plural(file.operationCount, 'change', 'changes')} to ${file.suggestedFileName}.`);
-    } catch (error) {
-      setProblem(describeError(error));
-    }
-  };
-
-  const allowBasicText = async (allow: boolean) => {
-    try {
-      setAccount(await todoSync.setBasicTextStorage({ allow }));
-    } catch (error) {
-      setProblem(describeError(error));
-    }
-  };
-
-  if (!account) {
-    return problem ? (
-      <p class="form-problem" role="alert">
-        {problem}
-      </p>
-    ) : null;
-  }
-  const ends = sessionEnds(account.expiresAt);
+  const state = useAccount();
+  const { account, problem } = state;
+  if (!account) return <FormProblem message={problem} />;
 
   return (
     <section class="account-section" aria-labelledby="account-heading" data-testid="account-section">
       <h3 id="account-heading">Account</h3>
       {account.signedIn ? (
-        <div class="account-row">
-          <p data-testid="signed-in-as">
-            Signed in as <strong>{account.userId ?? 'the owner of a pasted token'}</strong>
-            {account.origin ? <span class="field-hint"> on {account.origin}</span> : null}
-          </p>
-          {ends ? <p class="field-hint">The session ends {ends}.</p> : null}
-          {confirmSignOut === null ? (
-            <button type="button" class="button" disabled={busy} onClick={() => void signOut(false)}>
-              Sign out
-            </button>
-          ) : (
-            <div class="confirm" role="group" aria-label="Confirm sign-out">
-              <p class="warning-text">
-                {pendingChanges > 0
-                  ? `${plural(pendingChanges, 'change has', 'changes have')} not reached the server yet. `
-                  : `${confirmSignOut} `}
-                They stay on this computer and are sent when you sign in again. Export them to keep a copy.
-              </p>
-              <div class="row-buttons">
-                <button type="button" class="button" onClick={() => void exportUnsynced()}>
-                  <DownloadIcon />
-                  Export unsynced changes
-                </button>
-                <button type="button" class="button button-danger" onClick={() => void signOut(true)}>
-                  Sign out anyway
-                </button>
-                <button type="button" class="button" onClick={() => setConfirmSignOut(null)}>
-                  Cancel
-                </button>
-              </div>
-              {exported ? (
-                <p class="field-hint" role="status">
-                  {exported}
-                </p>
-              ) : null}
-            </div>
-          )}
-        </div>
+        <SignedInRow
+          account={account}
+          busy={state.busy}
+          pendingChanges={pendingChanges}
+          refusal={state.confirmSignOut}
+          exported={state.exported}
+          onSignOut={(confirmUnsyncedChanges) => void state.signOut(confirmUnsyncedChanges)}
+          onCancel={state.cancelSignOut}
+          onExport={() => void state.exportUnsynced()}
+        />
       ) : (
         <div class="account-row">
           <p data-testid="signed-out">Not signed in.</p>
           {account.canSignIn ? (
-            <div class="sign-in-row">
-              <label for={ids.provider}>Sign in with</label>
-              <select
-                id={ids.provider}
-                class="text-input"
-                value={provider}
-                onChange={(event) => setProvider(event.currentTarget.value)}
-              >
-                {SIGN_IN_PROVIDERS.map((entry) => (
-                  <option key={entry.id} value={entry.id}>
-                    {entry.label}
-                  </option>
-                ))}
-                <option value={CUSTOM}>Another provider…</option>
-              </select>
-              {provider === CUSTOM ? (
-                <input
-                  id={ids.custom}
-                  class="text-input"
-                  aria-label="Provider name"
-                  placeholder="Provider name, e.g. okta"
-                  value={custom}
-                  onInput={(event) => setCustom(event.currentTarget.value)}
-                />
-              ) : null}
-              <button
-                type="button"
-                class="button button-primary"
-                disabled={busy}
-                onClick={() => void signIn()}
-              >
-                {busy ? 'Waiting for sign-in…' : 'Sign in…'}
-              </button>
-            </div>
+            <SignInRow
+              provider={state.provider}
+              custom={state.custom}
+              busy={state.busy}
+              onProvider={state.setProvider}
+              onCustom={state.setCustom}
+              onSignIn={() => void state.signIn()}
+            />
           ) : (
             <p class="field-hint">To sign in, choose a server address first.</p>
           )}
         </div>
       )}
+      <TokenStorage account={account} onAllowBasicText={(allow) => void state.allowBasicText(allow)} />
+      <FormProblem message={problem} />
+    </section>
+  );
+}
+
+interface SignedInRowProps {
+  account: AccountView;
+  busy: boolean;
+  pendingChanges: number;
+  /** Main's reason for refusing the sign-out: the question is asked while it is set. */
+  refusal: string | null;
+  exported: string | null;
+  onSignOut(confirmUnsyncedChanges: boolean): void;
+  onCancel(): void;
+  onExport(): void;
+}
+
+function SignedInRow({ account, busy, pendingChanges, refusal, exported, ...actions }: SignedInRowProps) {
+  const ends = sessionEnds(account.expiresAt);
+  return (
+    <div class="account-row">
+      <p data-testid="signed-in-as">
+        Signed in as <strong>{account.userId ?? 'the owner of a pasted token'}</strong>
+        {account.origin ? <span class="field-hint"> on {account.origin}</span> : null}
+      </p>
+      {ends ? <p class="field-hint">The session ends {ends}.</p> : null}
+      {refusal === null ? (
+        <button type="button" class="button" disabled={busy} onClick={() => actions.onSignOut(false)}>
+          Sign out
+        </button>
+      ) : (
+        <ConfirmGroup
+          label="Confirm sign-out"
+          exported={exported}
+          message={
+            <p class="warning-text">
+              {unsyncedLead(pendingChanges, `${refusal} `)}
+              They stay on this computer and are sent when you sign in again. Export them to keep a copy.
+            </p>
+          }
+        >
+          <ExportUnsyncedButton onExport={actions.onExport} />
+          <button type="button" class="button button-danger" onClick={() => actions.onSignOut(true)}>
+            Sign out anyway
+          </button>
+          <button type="button" class="button" onClick={actions.onCancel}>
+            Cancel
+          </button>
+        </ConfirmGroup>
+      )}
+    </div>
+  );
+}
+
+interface SignInRowProps {
+  provider: string;
+  custom: string;
+  busy: boolean;
+  onProvider(provider: string): void;
+  onCustom(name: string): void;
+  onSignIn(): void;
+}
+
+function SignInRow({ provider, custom, busy, onProvider, onCustom, onSignIn }: SignInRowProps) {
+  const ids = { provider: useId(), custom: useId() };
+  return (
+    <div class="sign-in-row">
+      <label for={ids.provider}>Sign in with</label>
+      <select
+        id={ids.provider}
+        class="text-input"
+        value={provider}
+        onChange={(event) => onProvider(event.currentTarget.value)}
+      >
+        {SIGN_IN_PROVIDERS.map((entry) => (
+          <option key={entry.id} value={entry.id}>
+            {entry.label}
+          </option>
+        ))}
+        <option value={CUSTOM_PROVIDER}>Another provider…</option>
+      </select>
+      {provider === CUSTOM_PROVIDER ? (
+        <input
+          id={ids.custom}
+          class="text-input"
+          aria-label="Provider name"
+          placeholder="Provider name, e.g. okta"
+          value={custom}
+          onInput={(event) => onCustom(event.currentTarget.value)}
+        />
+      ) : null}
+      <button type="button" class="button button-primary" disabled={busy} onClick={onSignIn}>
+        {busy ? 'Waiting for sign-in…' : 'Sign in…'}
+      </button>
+    </div>
+  );
+}
+
+/** Where the sign-in is kept, and on a desktop without a keyring the choice to keep it anyway. */
+function TokenStorage({
+  account,
+  onAllowBasicText,
+}: {
+  account: AccountView;
+  onAllowBasicText(allow: boolean): void;
+}) {
+  return (
+    <>
       <p class="field-hint" data-testid="token-storage">
         {STORAGE_NOTES[account.tokenStorage]}
       </p>
@@ -215,16 +177,11 @@ export function AccountSection({ pendingChanges }: { pendingChanges: number }) {
           <input
             type="checkbox"
             checked={account.tokenStorage === 'basic-text'}
-            onChange={(event) => void allowBasicText(event.currentTarget.checked)}
+            onChange={(event) => onAllowBasicText(event.currentTarget.checked)}
           />
           This desktop has no keyring: keep my sign-in anyway (basic encryption only)
         </label>
       ) : null}
-      {problem ? (
-        <p class="form-problem" role="alert">
-          {problem}
-        </p>
-      ) : null}
-    </section>
+    </>
   );
 }
