@@ -1,22 +1,19 @@
 /**
  * A todo's details beside the list: its text, multi-line notes, when it was created and last
  * changed, and its sync state. Edits save by themselves shortly after typing stops (and at
- * once when the pane closes), each run of typing one undo step. Esc closes.
- *
- * Nothing typed is lost when the todo changes elsewhere meanwhile: a field the person has not
- * touched since its last save follows the new value; a field with unsaved typing keeps the
- * typing, which is then saved as this device's edit and synced like any other (the engine's
- * conflict rules decide between the two).
+ * once when the pane closes), each run of typing one undo step; typing survives changes made
+ * elsewhere meanwhile (see useDetailsAutosave). Esc closes.
  */
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef } from 'preact/hooks';
 import type { TodoChanges, TodoEditBase, TodoListItem } from '../../common/ipc-contract';
 import { encodedLength, TODO_LIMITS } from '../../common/todo-limits';
-import { describeError } from '../api';
 import { formatCount } from '../format';
+import { useDetailsAutosave, type SaveState } from '../hooks/useDetailsAutosave';
 import { syncStateWords } from '../row-label';
+import { FieldProblem } from './FieldMessages';
 import { CloseIcon } from './Icons';
 
-export const AUTOSAVE_MS = 600;
+export { AUTOSAVE_MS } from '../hooks/useDetailsAutosave';
 /** The counter appears when the notes come this close to the limit. */
 const COUNTER_FROM = 0.8;
 
@@ -45,85 +42,15 @@ function syncStateSentence(item: TodoListItem): string {
   return item.version ? 'Synced.' : 'Saved on this computer.';
 }
 
-export function DetailsPane({ item, lastSeen, save, onClose, onOpenIssue }: DetailsPaneProps) {
-  const shown = item ?? lastSeen;
-  const [text, setText] = useState(shown.text);
-  const [notes, setNotes] = useState(shown.notes ?? '');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [saving, setSaving] = useState<'idle' | 'waiting' | 'saving' | 'saved'>('idle');
-  /** What the store holds as far as this pane knows: typing is compared against it. */
-  const saved = useRef({ text: shown.text, notes: shown.notes ?? '' });
-  const draft = useRef({ text, notes });
-  draft.current = { text, notes };
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const textField = useRef<HTMLInputElement>(null);
-  const titleId = useId();
-  const notesId = useId();
-  const counterId = useId();
-  const latest = useRef({ item, save });
-  latest.current = { item, save };
+/** How much of the server's notes limit is used: on the bytes sent (todo-limits.ts), for plain text characters. */
+function notesUsage(notes: string) {
+  const limit = TODO_LIMITS.notesMaxBytes;
+  const used = encodedLength(notes);
+  return { used, limit, showCounter: used >= limit * COUNTER_FROM, tooLong: used > limit };
+}
 
-  // A change from elsewhere: untouched fields follow it, fields with unsaved typing keep it.
-  useEffect(() => {
-    if (!item) return;
-    const incomingNotes = item.notes ?? '';
-    if (draft.current.text === saved.current.text && item.text !== saved.current.text) setText(item.text);
-    if (draft.current.notes === saved.current.notes && incomingNotes !== saved.current.notes) {
-      setNotes(incomingNotes);
-    }
-    saved.current = { text: item.text, notes: incomingNotes };
-  }, [item?.text, item?.notes]);
-
-  const flush = async (): Promise<void> => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = null;
-    const current = latest.current.item;
-    if (!current) return;
-    const changes: TodoChanges = {};
-    const base: TodoEditBase = {};
-    const nextText = draft.current.text.trim();
-    if (nextText && nextText !== saved.current.text) {
-      changes.text = nextText;
-      base.text = saved.current.text;
-    }
-    // Notes the server could not store wait on screen until they are short enough.
-    const notesFit = encodedLength(draft.current.notes) <= TODO_LIMITS.notesMaxBytes;
-    if (draft.current.notes !== saved.current.notes && notesFit) {
-      changes.notes = draft.current.notes === '' ? null : draft.current.notes;
-      base.notes = saved.current.notes === '' ? null : saved.current.notes;
-    }
-    if (Object.keys(changes).length === 0) {
-      setSaving((state) => (state === 'waiting' ? 'idle' : state));
-      return;
-    }
-    setSaving('saving');
-    const before = saved.current;
-    saved.current = {
-      text: changes.text ?? before.text,
-      notes: changes.notes === undefined ? before.notes : draft.current.notes,
-    };
-    try {
-      await latest.current.save(current, changes, base);
-      setSaving('saved');
-    } catch (error) {
-      // Keep the typing on screen and try again on the next keystroke or on close.
-      saved.current = before;
-      setSaving('idle');
-      setProblem(`Not saved: ${describeError(error)}`);
-    }
-  };
-
-  const schedule = () => {
-    setSaving('waiting');
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
-  };
-
-  const close = () => {
-    void flush().finally(onClose);
-  };
-
-  // Esc closes the pane from anywhere a dialog or a field has not used it already.
+/** Esc calls `close` from anywhere a dialog or a field has not used it already. */
+function useEscapeCloses(close: () => void) {
   const closeRef = useRef(close);
   closeRef.current = close;
   useEffect(() => {
@@ -136,39 +63,28 @@ export function DetailsPane({ item, lastSeen, save, onClose, onOpenIssue }: Deta
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+}
 
-  useEffect(() => {
-    textField.current?.focus();
-    // Whatever is still waiting is saved when the pane goes away (another todo, a filter change).
-    return () => void flush();
-  }, []);
+export function DetailsPane({ item, lastSeen, save, onClose, onOpenIssue }: DetailsPaneProps) {
+  const shown = item ?? lastSeen;
+  const fields = useDetailsAutosave(item, shown, save);
+  const textField = useRef<HTMLInputElement>(null);
+  const titleId = useId();
+  const notesId = useId();
+  const counterId = useId();
 
-  const limit = TODO_LIMITS.notesMaxBytes;
-  // The server's limit is on the bytes sent (see todo-limits.ts): for plain text, characters.
-  const used = encodedLength(notes);
-  const showCounter = used >= limit * COUNTER_FROM;
-  const tooLong = used > limit;
-  const textMissing = text.trim() === '';
+  const close = () => {
+    void fields.flush().finally(onClose);
+  };
+  useEscapeCloses(close);
+  useEffect(() => textField.current?.focus(), []);
+
+  const usage = notesUsage(fields.notes);
+  const textMissing = fields.text.trim() === '';
 
   return (
     <aside class="details-pane" aria-labelledby={titleId} data-testid="details-pane">
-      <header class="details-header">
-        <h2 id={titleId} class="details-title">
-          Details
-        </h2>
-        <span class="details-saving" aria-live="polite" data-testid="details-saving">
-          {saving === 'saving' || saving === 'waiting' ? 'Saving…' : saving === 'saved' ? 'Saved' : ''}
-        </span>
-        <button
-          type="button"
-          class="icon-button"
-          aria-label="Close details"
-          title="Close (Esc)"
-          onClick={close}
-        >
-          <CloseIcon />
-        </button>
-      </header>
+      <DetailsHeader titleId={titleId} saving={fields.saving} onClose={close} />
 
       {item ? null : (
         <p class="details-gone" role="alert">
@@ -183,20 +99,14 @@ export function DetailsPane({ item, lastSeen, save, onClose, onOpenIssue }: Deta
         ref={textField}
         id={`${titleId}-text`}
         class="details-text"
-        value={text}
+        value={fields.text}
         maxLength={TODO_LIMITS.textMaxLength}
         aria-invalid={textMissing ? 'true' : undefined}
-        onInput={(event) => {
-          setText(event.currentTarget.value);
-          setProblem(null);
-          schedule();
-        }}
+        onInput={(event) => fields.edit({ text: event.currentTarget.value })}
       />
-      {textMissing ? (
-        <p class="field-problem" role="alert">
-          A todo needs some text; the old text stays until you type some.
-        </p>
-      ) : null}
+      <FieldProblem
+        message={textMissing ? 'A todo needs some text; the old text stays until you type some.' : null}
+      />
 
       <label class="details-label" htmlFor={notesId}>
         Notes
@@ -204,49 +114,98 @@ export function DetailsPane({ item, lastSeen, save, onClose, onOpenIssue }: Deta
       <textarea
         id={notesId}
         class="details-notes"
-        value={notes}
+        value={fields.notes}
         rows={8}
         maxLength={TODO_LIMITS.notesMaxLength}
-        aria-invalid={tooLong ? 'true' : undefined}
+        aria-invalid={usage.tooLong ? 'true' : undefined}
         placeholder="Add notes"
-        aria-describedby={showCounter ? counterId : undefined}
-        onInput={(event) => {
-          setNotes(event.currentTarget.value);
-          setProblem(null);
-          schedule();
-        }}
+        aria-describedby={usage.showCounter ? counterId : undefined}
+        onInput={(event) => fields.edit({ notes: event.currentTarget.value })}
       />
-      {showCounter ? (
-        <p id={counterId} class={used >= limit ? 'details-counter is-full' : 'details-counter'}>
-          {formatCount(used)} / {formatCount(limit)} characters
-          {tooLong ? ' — too long for the server: shorten the notes to save them' : ''}
-          {used === limit ? ' — the most the server accepts' : ''}
-        </p>
-      ) : null}
-      {problem ? (
-        <p class="field-problem" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      {usage.showCounter ? <NotesCounter id={counterId} {...usage} /> : null}
+      <FieldProblem message={fields.problem} />
 
-      <dl class="details-facts">
-        <dt>Created</dt>
-        <dd data-testid="details-created">{formatTime(shown.createdAt)}</dd>
-        <dt>Last changed</dt>
-        <dd data-testid="details-updated">{formatTime(shown.updatedAt)}</dd>
-        <dt>Sync</dt>
-        <dd data-testid="details-sync" title={syncStateWords(shown)}>
-          {syncStateSentence(shown)}
-          {shown.issue ? (
-            <>
-              {' '}
-              <button type="button" class="link-button" onClick={() => onOpenIssue(shown)}>
-                Review
-              </button>
-            </>
-          ) : null}
-        </dd>
-      </dl>
+      <DetailsFacts shown={shown} onOpenIssue={onOpenIssue} />
     </aside>
+  );
+}
+
+function DetailsHeader({
+  titleId,
+  saving,
+  onClose,
+}: {
+  titleId: string;
+  saving: SaveState;
+  onClose(): void;
+}) {
+  return (
+    <header class="details-header">
+      <h2 id={titleId} class="details-title">
+        Details
+      </h2>
+      <span class="details-saving" aria-live="polite" data-testid="details-saving">
+        {saving === 'saving' || saving === 'waiting' ? 'Saving…' : saving === 'saved' ? 'Saved' : ''}
+      </span>
+      <button
+        type="button"
+        class="icon-button"
+        aria-label="Close details"
+        title="Close (Esc)"
+        onClick={onClose}
+      >
+        <CloseIcon />
+      </button>
+    </header>
+  );
+}
+
+function NotesCounter({
+  id,
+  used,
+  limit,
+  tooLong,
+}: {
+  id: string;
+  used: number;
+  limit: number;
+  tooLong: boolean;
+}) {
+  return (
+    <p id={id} class={used >= limit ? 'details-counter is-full' : 'details-counter'}>
+      {formatCount(used)} / {formatCount(limit)} characters
+      {tooLong ? ' — too long for the server: shorten the notes to save them' : ''}
+      {used === limit ? ' — the most the server accepts' : ''}
+    </p>
+  );
+}
+
+/** When the todo was created and changed, and its sync state (with Review for a conflict or refusal). */
+function DetailsFacts({
+  shown,
+  onOpenIssue,
+}: {
+  shown: TodoListItem;
+  onOpenIssue(item: TodoListItem): void;
+}) {
+  return (
+    <dl class="details-facts">
+      <dt>Created</dt>
+      <dd data-testid="details-created">{formatTime(shown.createdAt)}</dd>
+      <dt>Last changed</dt>
+      <dd data-testid="details-updated">{formatTime(shown.updatedAt)}</dd>
+      <dt>Sync</dt>
+      <dd data-testid="details-sync" title={syncStateWords(shown)}>
+        {syncStateSentence(shown)}
+        {shown.issue ? (
+          <>
+            {' '}
+            <button type="button" class="link-button" onClick={() => onOpenIssue(shown)}>
+              Review
+            </button>
+          </>
+        ) : null}
+      </dd>
+    </dl>
   );
 }
