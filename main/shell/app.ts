@@ -3,85 +3,33 @@
  * renderer and OS signals to the scheduler. Everything the app *does* lives in the services,
  * which the entry point (main/index.ts) creates through `createServices`; this module only
  * connects them to Electron, so it can be tested with a mocked `electron` and fake services.
+ * `runApp` and `start` list the steps in order; each lives below or in its own module.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, Menu, net, powerMonitor, session, shell, type MenuItem } from 'electron';
-import type { DataChanged, IpcHandlers } from '../../common/ipc-contract';
-import type { SyncPhase, SyncStatus } from '../../common/sync-types';
+import { app, BrowserWindow, dialog, net, session, shell } from 'electron';
 import { createIpcDispatcher } from '../ipc/dispatch';
 import { APP_ENTRY_URL, APP_ORIGIN, createTrustedSenderCheck, originOf } from '../ipc/trusted-sender';
+import { installAppMenu } from './app-menu';
 import { registerAppScheme, serveRendererOverAppProtocol } from './app-protocol';
-import { broadcast } from './broadcast';
-import { createConflictNotice } from './conflict-notice';
-import { watchConnectivity } from './connectivity';
 import { registerIpcHandlers } from './ipc';
 import { createAppLog, type AppLog } from './logging';
-import { aboutDetail, buildMenuTemplate, MENU_IDS, type MenuSyncService } from './menu';
 import { denyAllPermissions } from './permissions';
-import { progressBarValue, PROGRESS_NONE } from './progress';
+import { connectServiceEvents } from './service-events';
+import type { CreateShellServices, ShellServices, ShellServicesContext } from './shell-services';
+import { initialShellState, type ShellState } from './shell-state';
+import { quitAfterServicesStop, SHUTDOWN_TIMEOUT_MS, withTimeout } from './shutdown';
+import { createSignInUi, isSignInContents, safeStorageCipher } from './sign-in-window';
 import { guardWebContents } from './web-contents-guard';
 import { createMainWindow, revealWindow } from './window';
-import {
-  createSignInUi,
-  isSignInContents,
-  safeStorageCipher,
-  signOutAsking,
-  type SignInUi,
-} from './sign-in-window';
-import type { AccountService } from '../services/ipc-handlers';
-import type { AccountView } from '../../common/ipc-contract';
-import type { TokenCipher } from '../services/settings';
+
+export type { CreateShellServices, ShellServices, ShellServicesContext } from './shell-services';
+export { SHUTDOWN_TIMEOUT_MS } from './shutdown';
 
 export const APP_NAME = 'Todo Sync';
 /** Must equal electron-builder.yml's appId: Windows groups taskbar entries and notifications by it. */
 export const APP_USER_MODEL_ID = 'app.todosync.TodoSync';
-/** How long quitting waits for the services (store, scheduler, embedded backend) to stop. */
-export const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Runs the app on another data folder, e.g. two copies syncing through one local server. */
 export const USER_DATA_DIR_ENV = 'TODO_SYNC_USER_DATA_DIR';
-
-/**
- * What the shell needs from the services layer; main/services/app-services.ts's AppServices
- * has this shape.
- */
-export interface ShellServices {
-  /** One handler per contract channel; the shell puts the dispatcher's checks in front. */
-  readonly handlers: IpcHandlers;
-  /** Driven by the menu: Sync Now and Work Offline. */
-  readonly syncService: MenuSyncService;
-  /** Sentences for the person at start (a recovered database, a backend that failed to start...). */
-  readonly notices: readonly string[];
-  onStatusChanged(listener: (status: SyncStatus) => void): () => void;
-  onDataChanged(listener: (change: DataChanged) => void): () => void;
-  notifyResume(): void;
-  notifyOnline(online: boolean): void;
-  /** Starts background syncing (and the embedded backend when one is needed); after the window is up. */
-  start(): Promise<void>;
-  /** Stops the scheduler and the embedded backend and closes the store. */
-  close(): Promise<void>;
-  /** Signing in and out, for the Account menu (absent: no Account menu). */
-  readonly account?: AccountService;
-  onAccountChanged?(listener: (account: AccountView) => void): () => void;
-}
-
-export interface ShellServicesContext {
-  /** Electron's userData folder: the database, settings, logs and window state live here. */
-  userDataDir: string;
-  /** The app's root: the project folder in development (package.json, scripts/), app.asar when packaged. */
-  appPath: string;
-  isPackaged: boolean;
-  logger: AppLog;
-  /** The OS's view of the network (net.isOnline). */
-  isOnline(): boolean;
-  env: Readonly<Record<string, string | undefined>>;
-  /** safeStorage's encrypt/decrypt pair for the sign-in token (absent where unavailable). */
-  tokenCipher?: TokenCipher;
-  /** The sign-in window (main/shell/sign-in-window.ts). */
-  loginUi: SignInUi;
-}
-
-export type CreateShellServices = (context: ShellServicesContext) => Promise<ShellServices>;
 
 /** What start-up extras (the tray, quick add) may do with the main window. */
 export interface ShellWindowControl {
@@ -119,18 +67,14 @@ export interface RunningApp {
   readonly stopped: Promise<void>;
 }
 
-function withTimeout(task: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  return Promise.race([task.then(() => 'done' as const), timeout]).finally(() => clearTimeout(timer));
-}
-
-function describePhaseEnd(status: SyncStatus): string {
-  if (status.lastError)
-    return `Sync finished with an error (${status.lastError.code}): ${status.lastError.message}`;
-  return `Sync finished; ${status.pendingOperations} change(s) still pending`;
+/** What runApp works out before Electron is ready, for the steps after. */
+interface Launch {
+  readonly options: RunAppOptions;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly platform: NodeJS.Platform;
+  /** The dev server's page in `npm run dev`, else the app:// entry. */
+  readonly entryUrl: string;
+  readonly trustedOrigins: string[];
 }
 
 /**
@@ -140,298 +84,196 @@ function describePhaseEnd(status: SyncStatus): string {
 export function runApp(options: RunAppOptions): RunningApp {
   const env = options.env ?? process.env;
   const platform = options.platform ?? process.platform;
+  if (!claimInstance(env, platform)) {
+    const done = Promise.resolve();
+    return { started: done, stopped: done };
+  }
+  const launch: Launch = { options, env, platform, ...rendererEntry(env) };
+  const state = initialShellState();
+  const window = mainWindowOpener(state, launch);
+  listenToAppEvents(state, window, platform);
+  const started = app
+    .whenReady()
+    .then(() => start(state, launch, window))
+    .catch((error: unknown) => failStart(state, error));
+  const stopped = quitAfterServicesStop(state, started);
+  return { started, stopped };
+}
 
+/** The steps before Electron is ready; false when another copy already runs on this data folder. */
+function claimInstance(env: Launch['env'], platform: NodeJS.Platform): boolean {
   registerAppScheme();
-
   // Before the lock: the single-instance lock belongs to the data folder, so copies with
   // different folders may run side by side.
   const userDataOverride = env[USER_DATA_DIR_ENV]?.trim();
   if (userDataOverride) app.setPath('userData', path.resolve(userDataOverride));
-
   if (!app.requestSingleInstanceLock()) {
     // Another Todo Sync is running; it receives 'second-instance' and comes to the front.
     app.quit();
-    const done = Promise.resolve();
-    return { started: done, stopped: done };
+    return false;
   }
   if (platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+  return true;
+}
 
+function rendererEntry(env: Launch['env']): Pick<Launch, 'entryUrl' | 'trustedOrigins'> {
   // Only an unpackaged app run by `npm run dev` loads the dev server; its origin is then trusted too.
   const devServerUrl = !app.isPackaged ? env.ELECTRON_RENDERER_URL : undefined;
-  const entryUrl = devServerUrl ?? APP_ENTRY_URL;
-  const trustedOrigins = [APP_ORIGIN, ...(devServerUrl ? [originOf(new URL(devServerUrl))] : [])];
+  return {
+    entryUrl: devServerUrl ?? APP_ENTRY_URL,
+    trustedOrigins: [APP_ORIGIN, ...(devServerUrl ? [originOf(new URL(devServerUrl))] : [])],
+  };
+}
 
-  let log: AppLog | null = null;
-  let services: ShellServices | null = null;
-  let mainWindow: BrowserWindow | null = null;
-  const cleanups: (() => void)[] = [];
+interface MainWindowOpener {
+  open(): BrowserWindow;
+  readonly control: ShellWindowControl;
+}
 
-  app.on('second-instance', () => revealWindow(mainWindow));
-
-  app.on('web-contents-created', (_event, contents) => {
-    // The sign-in window keeps its own rules (sign-in-window.ts): it must reach identity providers.
-    if (isSignInContents(contents)) return;
-    guardWebContents(contents, { openExternal: (url) => shell.openExternal(url), logger: log ?? console });
-  });
-
-  const openWindow = (): BrowserWindow => {
+function mainWindowOpener(state: ShellState, { options, entryUrl }: Launch): MainWindowOpener {
+  const open = (): BrowserWindow => {
     const window = createMainWindow({
       title: APP_NAME,
       preloadPath: path.join(options.outDir, 'preload', 'index.js'),
       entryUrl,
       userDataDir: app.getPath('userData'),
-      logger: log ?? console,
+      logger: state.log ?? console,
       devTools: !app.isPackaged,
     });
     window.on('closed', () => {
-      if (mainWindow === window) mainWindow = null;
+      if (state.mainWindow === window) state.mainWindow = null;
     });
     window.on('close', (event) => {
       // Quitting (the tray's Quit, Cmd+Q) still closes it.
-      if (shutdown !== 'running' || quitRequested || !options.keepInTray?.()) return;
+      if (state.shutdown !== 'running' || state.quitRequested || !options.keepInTray?.()) return;
       event.preventDefault();
       window.hide();
     });
-    mainWindow = window;
+    state.mainWindow = window;
     return window;
   };
-  let quitRequested = false;
-  app.on('before-quit', () => {
-    quitRequested = true;
-  });
-  const windowControl: ShellWindowControl = {
+  const control: ShellWindowControl = {
     revealWindow: () => {
-      if (!mainWindow || mainWindow.isDestroyed()) openWindow();
-      else revealWindow(mainWindow);
+      if (!state.mainWindow || state.mainWindow.isDestroyed()) open();
+      else revealWindow(state.mainWindow);
     },
   };
+  return { open, control };
+}
 
-  const start = async (): Promise<void> => {
-    const userDataDir = app.getPath('userData');
-    const appLog = createAppLog({
-      directory: path.join(userDataDir, 'logs'),
-      consoleLevel: options.logToConsole === false ? false : 'info',
+function listenToAppEvents(state: ShellState, window: MainWindowOpener, platform: NodeJS.Platform): void {
+  app.on('second-instance', () => revealWindow(state.mainWindow));
+  app.on('web-contents-created', (_event, contents) => {
+    // The sign-in window keeps its own rules (sign-in-window.ts): it must reach identity providers.
+    if (isSignInContents(contents)) return;
+    guardWebContents(contents, {
+      openExternal: (url) => shell.openExternal(url),
+      logger: state.log ?? console,
     });
-    log = appLog;
-    appLog.info(
-      `${APP_NAME} ${app.getVersion()} starting (Electron ${process.versions.electron ?? '?'}, ${platform}, ` +
-        `${app.isPackaged ? 'packaged' : 'development'}); data in ${userDataDir}`,
-    );
-    const logRejection = (reason: unknown): void => appLog.error('Unhandled promise rejection', reason);
-    process.on('unhandledRejection', logRejection);
-    cleanups.push(() => process.removeListener('unhandledRejection', logRejection));
-
-    denyAllPermissions(session.defaultSession, appLog);
-    serveRendererOverAppProtocol(path.join(options.outDir, 'renderer'));
-
-    const context: ShellServicesContext = {
-      userDataDir,
-      appPath: app.getAppPath(),
-      isPackaged: app.isPackaged,
-      logger: appLog,
-      isOnline: () => net.isOnline(),
-      env,
-      tokenCipher: safeStorageCipher(platform),
-      loginUi: createSignInUi({ parent: () => mainWindow, logger: appLog }),
-    };
-    const created = await options.createServices(context);
-    services = created;
-
-    const dispatch = createIpcDispatcher({
-      handlers: created.handlers,
-      isTrustedSender: createTrustedSenderCheck(trustedOrigins),
-      logger: appLog,
-    });
-    cleanups.push(registerIpcHandlers(dispatch));
-
-    const { account } = created;
-    const buildMenu = (): Menu =>
-      Menu.buildFromTemplate(
-        buildMenuTemplate({
-          platform,
-          isDev: !app.isPackaged,
-          appName: APP_NAME,
-          version: app.getVersion(),
-          syncService: created.syncService,
-          actions: {
-            openDataFolder: async () => {
-              const problem = await shell.openPath(userDataDir);
-              if (problem) appLog.warn(`Could not open the data folder: ${problem}`);
-            },
-            showLogs: async () => {
-              if (existsSync(appLog.filePath)) {
-                shell.showItemInFolder(appLog.filePath);
-                return;
-              }
-              const problem = await shell.openPath(appLog.directory);
-              if (problem) appLog.warn(`Could not open the logs folder: ${problem}`);
-            },
-            showAbout: () => {
-              const detail = aboutDetail(APP_NAME, app.getVersion(), process.versions);
-              const about = {
-                type: 'info' as const,
-                title: `About ${APP_NAME}`,
-                message: APP_NAME,
-                detail,
-                buttons: ['OK'],
-              };
-              return mainWindow ? dialog.showMessageBox(mainWindow, about) : dialog.showMessageBox(about);
-            },
-            // To the window in front (a quick-add window included), else the main one.
-            sendToWindow: (command) => {
-              const target = BrowserWindow.getFocusedWindow() ?? mainWindow;
-              if (target && !target.isDestroyed()) target.webContents.send('app:command', { command });
-            },
-          },
-          account: account && {
-            ...account.view(),
-            signIn: (provider) => account.signIn(provider),
-            signOut: () =>
-              signOutAsking({
-                account,
-                exportUnsynced: () => created.handlers['data:export-unsynced'](undefined),
-                parent: mainWindow,
-              }),
-          },
-          onError: (error, action) => appLog.error(`Menu action "${action}" failed`, error),
-        }),
-      );
-    let menu = buildMenu();
-    Menu.setApplicationMenu(menu);
-    // "Signed in as …" is a label: Electron redraws a menu only when it is set again.
-    if (created.onAccountChanged) {
-      cleanups.push(
-        created.onAccountChanged(() => {
-          menu = buildMenu();
-          Menu.setApplicationMenu(menu);
-        }),
-      );
-    }
-
-    let previousPhase: SyncPhase['kind'] = 'idle';
-    const noticeConflict = createConflictNotice({
-      isWindowFocused: () => BrowserWindow.getAllWindows().some((w) => !w.isDestroyed() && w.isFocused()),
-      revealWindow: () => revealWindow(mainWindow),
-    });
-    cleanups.push(
-      created.onStatusChanged((status) => {
-        broadcast('sync:status-changed', status);
-        noticeConflict(status);
-        const progress = progressBarValue(status.phase);
-        for (const window of BrowserWindow.getAllWindows()) {
-          if (!window.isDestroyed()) window.setProgressBar(progress);
-        }
-        if (status.phase.kind !== previousPhase) {
-          if (previousPhase === 'idle') appLog.info(`Sync started (${status.phase.kind})`);
-          else if (status.phase.kind === 'idle') {
-            const line = describePhaseEnd(status);
-            if (status.lastError) appLog.warn(line);
-            else appLog.info(line);
-          }
-          previousPhase = status.phase.kind;
-        }
-        const workOfflineItem: MenuItem | null = menu.getMenuItemById(MENU_IDS.workOffline);
-        if (workOfflineItem) workOfflineItem.checked = created.syncService.isWorkingOffline();
-      }),
-      created.onDataChanged((change) => broadcast('todos:data-changed', change)),
-      watchConnectivity({
-        powerMonitor,
-        isOnline: () => net.isOnline(),
-        target: {
-          notifyResume: () => created.notifyResume(),
-          notifyOnline: (online) => created.notifyOnline(online),
-        },
-      }),
-    );
-
-    const window = openWindow();
-    appLog.info('Window opened');
-
-    await created.start();
-    const stopExtra = options.afterStart?.(context, created, windowControl);
-    if (stopExtra) cleanups.push(stopExtra);
-
-    const quiet = new Set(options.quietNotices ?? []);
-    const notices = created.notices.filter((notice) => !quiet.has(notice));
-    if (notices.length > 0 && !window.isDestroyed()) {
-      dialog
-        .showMessageBox(window, {
-          type: 'info',
-          title: APP_NAME,
-          message: APP_NAME,
-          detail: notices.join('\n\n'),
-        })
-        .catch((error: unknown) => appLog.warn('Could not show the start-up notices', error));
-    }
-  };
-
-  const started = app
-    .whenReady()
-    .then(start)
-    .catch(async (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      (log ?? console).error('Todo Sync could not start', error);
-      // Services that did start (an embedded backend) must not outlive the failed start.
-      if (services)
-        await withTimeout(
-          services.close().catch(() => undefined),
-          SHUTDOWN_TIMEOUT_MS,
-        );
-      dialog.showErrorBox(`${APP_NAME} could not start`, message);
-      app.exit(1);
-    });
-
+  });
+  app.on('before-quit', () => {
+    state.quitRequested = true;
+  });
   app.on('activate', () => {
     // macOS: clicking the dock icon with no window open opens one again.
-    if (services && BrowserWindow.getAllWindows().length === 0) openWindow();
+    if (state.services && BrowserWindow.getAllWindows().length === 0) window.open();
   });
-
   app.on('window-all-closed', () => {
     if (platform !== 'darwin') app.quit();
   });
+}
 
-  let resolveStopped: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => {
-    resolveStopped = resolve;
+async function start(state: ShellState, launch: Launch, window: MainWindowOpener): Promise<void> {
+  const { options, platform } = launch;
+  const userDataDir = app.getPath('userData');
+  const log = startLogging(state, launch, userDataDir);
+  denyAllPermissions(session.defaultSession, log);
+  serveRendererOverAppProtocol(path.join(options.outDir, 'renderer'));
+
+  const context = servicesContext(state, launch, userDataDir, log);
+  const services = await options.createServices(context);
+  state.services = services;
+  const dispatch = createIpcDispatcher({
+    handlers: services.handlers,
+    isTrustedSender: createTrustedSenderCheck(launch.trustedOrigins),
+    logger: log,
   });
-  let shutdown: 'running' | 'stopping' | 'done' = 'running';
+  state.cleanups.push(registerIpcHandlers(dispatch));
+  const mainWindow = (): BrowserWindow | null => state.mainWindow;
+  const menu = installAppMenu({ appName: APP_NAME, platform, services, userDataDir, log, mainWindow });
+  state.cleanups.push(menu.stop, ...connectServiceEvents({ services, log, menu: menu.current, mainWindow }));
 
-  const stopServices = async (): Promise<void> => {
-    await withTimeout(started, SHUTDOWN_TIMEOUT_MS);
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      try {
-        cleanup();
-      } catch (error) {
-        log?.warn('A shutdown step failed', error);
-      }
-    }
-    for (const window of BrowserWindow.getAllWindows()) {
-      if (!window.isDestroyed()) window.setProgressBar(PROGRESS_NONE);
-    }
-    if (services) {
-      const result = await withTimeout(
-        services.close().catch((error: unknown) => log?.error('Stopping the services failed', error)),
-        SHUTDOWN_TIMEOUT_MS,
-      );
-      if (result === 'timeout')
-        log?.error(`The services did not stop within ${SHUTDOWN_TIMEOUT_MS} ms; quitting anyway`);
-    }
-    log?.info('Stopped');
+  const opened = window.open();
+  log.info('Window opened');
+  await services.start();
+  const stopExtra = options.afterStart?.(context, services, window.control);
+  if (stopExtra) state.cleanups.push(stopExtra);
+  showStartupNotices(opened, services.notices, options.quietNotices, log);
+}
+
+/** The log file (and console), and unhandled rejections into it until quit. */
+function startLogging(state: ShellState, { options, platform }: Launch, userDataDir: string): AppLog {
+  const log = createAppLog({
+    directory: path.join(userDataDir, 'logs'),
+    consoleLevel: options.logToConsole === false ? false : 'info',
+  });
+  state.log = log;
+  log.info(
+    `${APP_NAME} ${app.getVersion()} starting (Electron ${process.versions.electron ?? '?'}, ${platform}, ` +
+      `${app.isPackaged ? 'packaged' : 'development'}); data in ${userDataDir}`,
+  );
+  const logRejection = (reason: unknown): void => log.error('Unhandled promise rejection', reason);
+  process.on('unhandledRejection', logRejection);
+  state.cleanups.push(() => process.removeListener('unhandledRejection', logRejection));
+  return log;
+}
+
+function servicesContext(
+  state: ShellState,
+  { env, platform }: Launch,
+  userDataDir: string,
+  log: AppLog,
+): ShellServicesContext {
+  return {
+    userDataDir,
+    appPath: app.getAppPath(),
+    isPackaged: app.isPackaged,
+    logger: log,
+    isOnline: () => net.isOnline(),
+    env,
+    tokenCipher: safeStorageCipher(platform),
+    loginUi: createSignInUi({ parent: () => state.mainWindow, logger: log }),
   };
+}
 
-  // Quitting waits for the services: the store must close and the embedded backend must not
-  // outlive the app. The first will-quit is held until they stopped, then quitting resumes.
-  app.on('will-quit', (event) => {
-    if (shutdown === 'done') return;
-    event.preventDefault();
-    if (shutdown === 'stopping') return;
-    shutdown = 'stopping';
-    void stopServices().finally(() => {
-      shutdown = 'done';
-      resolveStopped();
-      app.quit();
-    });
-  });
+function showStartupNotices(
+  window: BrowserWindow,
+  all: readonly string[],
+  quietNotices: readonly string[] | undefined,
+  log: AppLog,
+): void {
+  const quiet = new Set(quietNotices ?? []);
+  const notices = all.filter((notice) => !quiet.has(notice));
+  if (notices.length === 0 || window.isDestroyed()) return;
+  dialog
+    .showMessageBox(window, {
+      type: 'info',
+      title: APP_NAME,
+      message: APP_NAME,
+      detail: notices.join('\n\n'),
+    })
+    .catch((error: unknown) => log.warn('Could not show the start-up notices', error));
+}
 
-  return { started, stopped };
+async function failStart(state: ShellState, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  (state.log ?? console).error('Todo Sync could not start', error);
+  // Services that did start (an embedded backend) must not outlive the failed start.
+  if (state.services)
+    await withTimeout(
+      state.services.close().catch(() => undefined),
+      SHUTDOWN_TIMEOUT_MS,
+    );
+  dialog.showErrorBox(`${APP_NAME} could not start`, message);
+  app.exit(1);
 }
