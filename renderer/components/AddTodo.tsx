@@ -4,10 +4,12 @@
  * reminder when a time was said). A paste of several lines offers one todo per line. Quick
  * add (the global shortcut, the tray) puts the cursor here.
  */
-import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef } from 'preact/hooks';
 import { describeDueDate } from '../../common/due-dates';
-import { describeError, todoSync } from '../api';
-import { loadDateParser, parseEntry, pastedLines, type TodoSchedule } from '../quick-entry';
+import { todoSync } from '../api';
+import { usePasteOffer, useTodoEntry } from '../hooks/useTodoEntry';
+import type { TodoSchedule } from '../quick-entry';
+import { FieldProblem } from './FieldMessages';
 import { PlusIcon } from './Icons';
 
 interface AddTodoProps {
@@ -18,95 +20,18 @@ interface AddTodoProps {
 const PREVIEW_LINES = 5;
 
 export function AddTodo({ onAdd }: AddTodoProps) {
-  const [text, setText] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  /** The date words the person removed the chip for: not proposed again for this text. */
-  const [dismissed, setDismissed] = useState<string | null>(null);
-  const [pasted, setPasted] = useState<{ lines: string[]; raw: string } | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const focus = () => input.current?.focus();
+  const entry = useTodoEntry(onAdd, focus);
+  const paste = usePasteOffer(onAdd, entry, focus);
   const problemId = useId();
   const chipId = useId();
-
-  const [parserReady, setParserReady] = useState(false);
-  useEffect(() => {
-    let live = true;
-    loadDateParser().then(
-      () => live && setParserReady(true),
-      // Without the parser the field still adds text as typed.
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-  const parsed = useMemo(() => parseEntry(text, new Date()), [text, parserReady]);
-  const schedule = parsed.schedule && parsed.matched !== dismissed ? parsed.schedule : null;
+  const { problem, schedule } = entry;
 
   useEffect(() => todoSync.onFocusAdd(() => input.current?.focus()), []);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const trimmed = text.trim();
-    if (!trimmed) {
-      setProblem('Type what needs doing first.');
-      input.current?.focus();
-      return;
-    }
-    setBusy(true);
-    try {
-      await onAdd(schedule ? parsed.text : trimmed, schedule);
-      setText('');
-      setDismissed(null);
-      setProblem(null);
-    } catch (error) {
-      setProblem(describeError(error));
-    } finally {
-      setBusy(false);
-      input.current?.focus();
-    }
-  };
-
-  const addLines = async (lines: string[]) => {
-    setBusy(true);
-    let added = 0;
-    try {
-      await loadDateParser().catch(() => undefined);
-      for (const line of lines) {
-        const entry = parseEntry(line, new Date());
-        await onAdd(entry.text, entry.schedule);
-        added++;
-      }
-      setPasted(null);
-      setProblem(null);
-    } catch (error) {
-      // What was not added stays offered, so nothing pasted is lost.
-      setPasted((current) => (current ? { ...current, lines: current.lines.slice(added) } : null));
-      setProblem(describeError(error));
-    } finally {
-      setBusy(false);
-      input.current?.focus();
-    }
-  };
-
-  const onPaste = (event: ClipboardEvent) => {
-    const raw = event.clipboardData?.getData('text/plain') ?? '';
-    const lines = pastedLines(raw);
-    if (lines.length < 2) return;
-    event.preventDefault();
-    setPasted({ lines, raw });
-  };
-
-  const keepAsOne = () => {
-    if (!pasted) return;
-    const joined = pasted.lines.join(' ');
-    setText((current) => (current ? `${current} ${joined}` : joined));
-    setPasted(null);
-    input.current?.focus();
-  };
-
   return (
-    <form class="add-form" onSubmit={submit} noValidate>
+    <form class="add-form" onSubmit={entry.submit} noValidate>
       <div class={problem ? 'add-field has-problem' : 'add-field'}>
         <PlusIcon />
         <input
@@ -116,71 +41,77 @@ export function AddTodo({ onAdd }: AddTodoProps) {
           aria-label="New todo"
           aria-invalid={problem ? 'true' : undefined}
           aria-describedby={[problem ? problemId : '', schedule ? chipId : ''].join(' ').trim() || undefined}
-          value={text}
+          value={entry.text}
           maxLength={10_000}
-          onInput={(event) => {
-            setText(event.currentTarget.value);
-            if (problem) setProblem(null);
-          }}
-          onPaste={onPaste}
+          onInput={(event) => entry.type(event.currentTarget.value)}
+          onPaste={paste.onPaste}
           autoFocus
         />
-        {schedule ? (
-          <span class="due-chip" id={chipId} data-testid="due-chip">
-            <span>
-              <span class="sr-only">Due </span>
-              {describeDueDate(schedule.dueDate, new Date())}
-              {schedule.reminderAt ? <span class="due-chip-reminder"> · reminder</span> : null}
-            </span>
-            <button
-              type="button"
-              class="due-chip-remove"
-              aria-label="Remove the date"
-              title="Keep the words as text"
-              onClick={() => {
-                setDismissed(parsed.matched);
-                input.current?.focus();
-              }}
-            >
-              ×
-            </button>
-          </span>
-        ) : null}
-        <button type="submit" class="button button-primary add-button" disabled={busy}>
+        {schedule ? <DueChip id={chipId} schedule={schedule} onRemove={entry.dismissDate} /> : null}
+        <button type="submit" class="button button-primary add-button" disabled={entry.busy}>
           Add
         </button>
       </div>
-      {pasted ? (
-        <div class="paste-offer" role="group" aria-label="Pasted lines" data-testid="paste-offer">
-          <p>Add {pasted.lines.length} todos, one per line?</p>
-          <ul>
-            {pasted.lines.slice(0, PREVIEW_LINES).map((line, index) => (
-              <li key={index}>{line}</li>
-            ))}
-            {pasted.lines.length > PREVIEW_LINES ? (
-              <li class="muted">and {pasted.lines.length - PREVIEW_LINES} more</li>
-            ) : null}
-          </ul>
-          <div class="paste-offer-actions">
-            <button type="button" class="button" disabled={busy} onClick={keepAsOne}>
-              Keep as one todo
-            </button>
-            <button
-              type="button"
-              class="button button-primary"
-              disabled={busy}
-              onClick={() => void addLines(pasted.lines)}
-            >
-              Add {pasted.lines.length} todos
-            </button>
-          </div>
-        </div>
+      {paste.lines ? (
+        <PasteOffer
+          lines={paste.lines}
+          busy={entry.busy}
+          onKeepAsOne={paste.keepAsOne}
+          onAddAll={(lines) => void paste.addLines(lines)}
+        />
       ) : null}
-      {problem ? (
-        <p id={problemId} class="field-problem" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <FieldProblem id={problemId} message={problem} />
     </form>
+  );
+}
+
+/** The date found in the text; × keeps its words as text instead. */
+function DueChip({ id, schedule, onRemove }: { id: string; schedule: TodoSchedule; onRemove(): void }) {
+  return (
+    <span class="due-chip" id={id} data-testid="due-chip">
+      <span>
+        <span class="sr-only">Due </span>
+        {describeDueDate(schedule.dueDate, new Date())}
+        {schedule.reminderAt ? <span class="due-chip-reminder"> · reminder</span> : null}
+      </span>
+      <button
+        type="button"
+        class="due-chip-remove"
+        aria-label="Remove the date"
+        title="Keep the words as text"
+        onClick={onRemove}
+      >
+        ×
+      </button>
+    </span>
+  );
+}
+
+interface PasteOfferProps {
+  lines: string[];
+  busy: boolean;
+  onKeepAsOne(): void;
+  onAddAll(lines: string[]): void;
+}
+
+function PasteOffer({ lines, busy, onKeepAsOne, onAddAll }: PasteOfferProps) {
+  return (
+    <div class="paste-offer" role="group" aria-label="Pasted lines" data-testid="paste-offer">
+      <p>Add {lines.length} todos, one per line?</p>
+      <ul>
+        {lines.slice(0, PREVIEW_LINES).map((line, index) => (
+          <li key={index}>{line}</li>
+        ))}
+        {lines.length > PREVIEW_LINES ? <li class="muted">and {lines.length - PREVIEW_LINES} more</li> : null}
+      </ul>
+      <div class="paste-offer-actions">
+        <button type="button" class="button" disabled={busy} onClick={onKeepAsOne}>
+          Keep as one todo
+        </button>
+        <button type="button" class="button button-primary" disabled={busy} onClick={() => onAddAll(lines)}>
+          Add {lines.length} todos
+        </button>
+      </div>
+    </div>
   );
 }
