@@ -67,6 +67,10 @@ export interface SyncService {
   isWorkingOffline(): boolean;
 }
 
+/**
+ * The app's services, as one object: what the shell drives (main/shell/shell-services.ts names
+ * that part ShellServices), plus the parts the harness and the desktop integration reach into.
+ */
 export interface AppServices {
   readonly handlers: IpcHandlers;
   readonly syncService: SyncService;

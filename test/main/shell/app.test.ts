@@ -13,7 +13,7 @@ import {
   type IpcChannel,
   type IpcHandlers,
 } from '../../../common/ipc-contract';
-import type { SyncStatus } from '../../../common/sync-types';
+import type { SyncResult, SyncStatus } from '../../../common/sync-types';
 import {
   APP_USER_MODEL_ID,
   runApp,
@@ -66,7 +66,15 @@ function fakeServices() {
   const services = {
     handlers: handlers as unknown as IpcHandlers,
     syncService: {
-      syncNow: vi.fn(async () => ({ ok: true })),
+      syncNow: vi.fn(async (): Promise<SyncResult> => ({
+        ok: true,
+        pushed: 0,
+        pulled: 0,
+        conflicts: 0,
+        rejected: 0,
+        retrying: 0,
+        error: null,
+      })),
       setWorkOffline: vi.fn((value: boolean) => {
         offline = value;
       }),
