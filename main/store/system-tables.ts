@@ -243,6 +243,11 @@ export function createOperationLog(connection: Connection): OperationLog {
       for (const row of rows) counts[row.tableName as string] = row.count as number;
       return counts;
     },
+    newestId() {
+      // max of the rowid is one index step, whatever the queue's length.
+      const rows = guard('Reading', () => connection.rawRows(`SELECT max("id") FROM ${table}`));
+      return (rows[0]?.[0] as number | null) ?? 0;
+    },
     pendingRecordIds(tableName) {
       const name = checkText(tableName, 'A table name');
       const rows = guard('Reading', () =>

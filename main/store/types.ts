@@ -120,6 +120,8 @@ export interface OperationLog {
   update(id: number, changes: Partial<Omit<OperationRecord, 'id'>>): OperationRecord;
   remove(id: number): boolean;
   countByTable(): Record<string, number>;
+  /** The newest queued operation's id in any table (0 when none): a cheap "was anything queued since?". */
+  newestId(): number;
   /** Record ids with pending operations, for a table (pull must not overwrite them). */
   pendingRecordIds(tableName: string): Set<string>;
   /** Clears the pushing flag on every operation (after a crash mid-push). */

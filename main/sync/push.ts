@@ -253,6 +253,12 @@ interface PushRun {
   stop: unknown;
   /** The newest operation id this push takes; later ones wait for the next push. */
   horizon: number;
+  /**
+   * The due operations not yet taken, and the operations with an issue, as last listed. Listing
+   * the queue after every answer made a 10,000-operation push read about 10^8 rows; the queue
+   * is listed again only when something was queued since (its newest id moved).
+   */
+  listed: { queue: OperationRecord[]; newestId: number; withIssues: Set<number> } | undefined;
   refills: number;
   total: number;
   done: number;
@@ -293,6 +299,7 @@ export class Pusher {
       ceiling: Math.max(1, this.env.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
       stop: undefined,
       horizon: 0,
+      listed: undefined,
       refills: -1,
       total: 0,
       done: 0,
@@ -310,22 +317,14 @@ export class Pusher {
   /** Starts what may start now (see nextToSend). */
   private launch(run: PushRun): void {
     if (run.stop !== undefined) return;
-    const { store } = this.env;
-    const queue = store.operations.list(run.tableName ? { tableName: run.tableName } : undefined);
-    const newest = queue.reduce((max, operation) => Math.max(max, operation.id), 0);
-    // Operations queued meanwhile join this push, a bounded number of times.
-    if (newest > run.horizon && run.refills < MAX_REFILLS) {
-      run.refills++;
-      run.horizon = newest;
-    }
-    const due = queue.filter((operation) => operation.id <= run.horizon);
-    const untaken = due.filter((operation) => !run.taken.has(operation.id)).length;
+    const due = this.dueOperations(run);
+    const untaken = due.length;
     run.total = Math.max(run.total, run.done + run.inFlight.size + untaken);
     const step = nextToSend(due, {
       busy: run.busy,
       blocked: run.blocked,
       taken: run.taken,
-      withIssues: new Set(store.syncIssues.list().map((issue) => issue.operationId)),
+      withIssues: run.listed?.withIssues ?? new Set(),
       room: run.limit - run.inFlight.size,
     });
     for (const operation of step.skip) {
@@ -336,6 +335,29 @@ export class Pusher {
     }
     this.progress(run);
     for (const operation of step.start) this.start(run, operation);
+  }
+
+  /** The operations up to the horizon this push has not taken yet, in queue order. */
+  private dueOperations(run: PushRun): OperationRecord[] {
+    const { store } = this.env;
+    const newestId = store.operations.newestId();
+    if (!run.listed || newestId !== run.listed.newestId) {
+      const queue = store.operations.list(run.tableName ? { tableName: run.tableName } : undefined);
+      const newest = queue.reduce((max, operation) => Math.max(max, operation.id), 0);
+      // Operations queued meanwhile join this push, a bounded number of times.
+      if (newest > run.horizon && run.refills < MAX_REFILLS) {
+        run.refills++;
+        run.horizon = newest;
+      }
+      run.listed = {
+        queue: queue.filter((operation) => operation.id <= run.horizon),
+        newestId,
+        withIssues: new Set(store.syncIssues.list().map((issue) => issue.operationId)),
+      };
+    }
+    // A taken operation never comes back into this push (one slowed down is un-taken and stays listed).
+    run.listed.queue = run.listed.queue.filter((operation) => !run.taken.has(operation.id));
+    return run.listed.queue;
   }
 
   private start(run: PushRun, operation: OperationRecord): void {
@@ -376,6 +398,7 @@ export class Pusher {
       run.ceiling = Math.ceil(run.limit / 2);
       run.limit = run.ceiling;
       run.taken.delete(operation.id);
+      run.listed = undefined; // list it again: the cached queue dropped it when it was taken
       return;
     }
     run.stop ??= error instanceof StopPush ? error.reason : error;

@@ -64,6 +64,9 @@ describe('operations', () => {
     expect(store.operations.forRecord('todoitem', 'r2')).toEqual([second]);
     expect(store.operations.countByTable()).toEqual({ todoitem: 2, other: 1 });
     expect(store.operations.pendingRecordIds('todoitem')).toEqual(new Set(['r1', 'r2']));
+    expect(store.operations.newestId()).toBe(third.id);
+    store.operations.remove(third.id);
+    expect(store.operations.newestId()).toBe(second.id);
   });
 
   it('updates fields, resets the pushing flag, and removes', () => {

@@ -85,6 +85,28 @@ describe('several operations in flight', () => {
     expect(client.context.getStatus().phase).toEqual({ kind: 'idle' });
   });
 
+  it('lists a long queue once per push, not once per answer, and still takes edits queued meanwhile', async () => {
+    const client = await createClient(backend.url);
+    for (let index = 0; index < 200; index++)
+      await client.todos.insert({ id: `q-${index}`, text: `queued ${index}` });
+    const operations = client.store.operations;
+    const list = operations.list.bind(operations);
+    let listings = 0;
+    operations.list = (filter) => {
+      if (filter?.recordId === undefined) listings++;
+      return list(filter);
+    };
+    const pushing = client.context.push();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await client.todos.insert({ id: 'q-late', text: 'queued during the push' });
+    const result = await pushing;
+    // One listing to start, one when the late insert joined; 200 answers did not re-read the queue.
+    expect(listings).toBeLessThanOrEqual(3);
+    expect(result.pushed).toBe(201);
+    expect(client.context.getPendingOperations()).toEqual([]);
+    expect((await serverRows(backend.url)).filter((row) => row.id.startsWith('q-'))).toHaveLength(201);
+  });
+
   it('calls the push handler for one refusal at a time, and counts each once', async () => {
     const client = await createClient(proxy.url);
     for (let index = 0; index < 10; index++) await client.todos.insert({ text: `refused ${index} #refuse` });
