@@ -4,12 +4,11 @@
  * unless the contract gives it a stricter one (trimmed text, a length limit, a date format).
  */
 import { z } from 'zod';
+import { userColumnsOf } from './table-fields';
 import type { ColumnMap, ColumnsOf, TableDeclaration } from './table-schema';
 
-/** The user columns of a declaration, in declaration order. */
-export function userColumnsOf<C extends ColumnMap>(declaration: TableDeclaration<C>): (keyof C & string)[] {
-  return Object.keys(declaration.columns) as (keyof C & string)[];
-}
+// Defined without zod so the renderer can read the columns; re-exported for main and the contract.
+export { userColumnsOf };
 
 type FieldSchemas<D extends TableDeclaration> = {
   [K in keyof D['columns']]: z.ZodType<ColumnsOf<D>[K]>;

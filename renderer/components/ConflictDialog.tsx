@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { describeDueDate } from '../../common/due-dates';
 import type { ConflictField, ConflictResolution, FieldChange, SyncIssue } from '../../common/ipc-contract';
-import { userColumnsOf } from '../../common/table-zod';
+import { fieldLabelsOf } from '../../common/table-fields';
 import { todoTable, type TodoItem } from '../../common/todo-table';
 import { describeError } from '../api';
 import { relativeTime } from '../format';
@@ -15,10 +15,7 @@ type Side = 'mine' | 'server';
 type FieldChoices = Record<ConflictField, Side>;
 
 /** Every field of the table, in declaration order, named as the declaration labels it. */
-const FIELDS: { field: ConflictField; label: string }[] = userColumnsOf(todoTable).map((field) => ({
-  field,
-  label: todoTable.columns[field].label ?? field,
-}));
+const FIELDS: { field: ConflictField; label: string }[] = fieldLabelsOf(todoTable);
 
 /** Who changed a field: main's three-way analysis (main/sync/merge.ts), carried by the issue. */
 function fieldChange(issue: SyncIssue, field: ConflictField): FieldChange {
@@ -69,14 +66,39 @@ function defaultChoices(issue: SyncIssue): FieldChoices {
   return Object.fromEntries(FIELDS.map(({ field }) => [field, choose(field)])) as FieldChoices;
 }
 
-interface ConflictDialogProps {
-  conflicts: SyncIssue[];
-  onResolve(issueId: number, resolution: ConflictResolution['resolution']): Promise<void>;
-  onClose(): void;
+/** The two versions side by side: mine as stored here, the server's unless it was deleted there. */
+interface Sides {
+  mine: TodoItem | null;
+  /** Deleted on the server: its tombstone is no version to keep field by field. */
+  server: TodoItem | null;
+  /** Only then can the person pick field by field. */
+  bothExist: boolean;
 }
 
-export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialogProps) {
-  const issue = conflicts[0];
+function sidesOf(issue: SyncIssue): Sides {
+  const mine = issue.clientRecord;
+  const server = issue.serverDeleted ? null : issue.serverRecord;
+  return { mine, server, bothExist: mine !== null && server !== null };
+}
+
+/** The dialog's sentence: who deleted or changed what, and how many fields differ. */
+function describeConflict(issue: SyncIssue, { mine, server }: Sides): string {
+  const name = mine?.text ?? issue.serverRecord?.text ?? 'This todo';
+  if (!mine) return `You deleted “${name}”, but it was changed on the server.`;
+  if (!server) {
+    return (
+      `“${name}” was deleted on the server (on another device), but you changed it here. ` +
+      'Restore mine brings it back with your version everywhere; Let it go removes it here too.'
+    );
+  }
+  const differing = FIELDS.filter(({ field }) => differs(fieldChange(issue, field))).length;
+  return `“${name}” was changed on this computer and on the server. ${
+    differing === 1 ? '1 field differs.' : `${differing} fields differ.`
+  }`;
+}
+
+/** The choices, whether a resolution is on its way, and what went wrong with the last one. */
+function useConflictResolution(issue: SyncIssue | undefined, onResolve: ConflictDialogProps['onResolve']) {
   const [choices, setChoices] = useState<FieldChoices | null>(issue ? defaultChoices(issue) : null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -86,16 +108,12 @@ export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialog
     setProblem(null);
   }, [issue?.id]);
 
-  if (!issue || !choices) return null;
-
-  const mine = issue.clientRecord;
-  // Deleted on the server: its tombstone is no version to keep field by field.
-  const server = issue.serverDeleted ? null : issue.serverRecord;
-  const bothExist = mine !== null && server !== null;
-  const name = mine?.text ?? issue.serverRecord?.text ?? 'This todo';
-  const differing = FIELDS.filter(({ field }) => differs(fieldChange(issue, field)));
+  const choose = (field: ConflictField, side: Side) => {
+    if (choices) setChoices({ ...choices, [field]: side });
+  };
 
   const resolve = async (resolution: ConflictResolution['resolution']) => {
+    if (!issue) return;
     setBusy(true);
     setProblem(null);
     try {
@@ -107,120 +125,159 @@ export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialog
     }
   };
 
-  const description = !mine
-    ? `You deleted “${name}”, but it was changed on the server.`
-    : !server
-      ? `“${name}” was deleted on the server (on another device), but you changed it here. ` +
-        'Restore mine brings it back with your version everywhere; Let it go removes it here too.'
-      : `“${name}” was changed on this computer and on the server. ${
-          differing.length === 1 ? '1 field differs.' : `${differing.length} fields differ.`
-        }`;
+  return { choices, choose, busy, problem, resolve };
+}
 
+type Resolve = (resolution: ConflictResolution['resolution']) => Promise<void>;
+
+function ConflictFooter({
+  sides: { mine, server, bothExist },
+  choices,
+  busy,
+  resolve,
+}: {
+  sides: Sides;
+  choices: FieldChoices;
+  busy: boolean;
+  resolve: Resolve;
+}) {
   // Keeping mine of a deleted todo brings it back on every device: the button says so.
   const mineLabel = !mine ? 'Delete it' : server ? 'Keep mine' : 'Restore mine';
   const serverLabel = server ? 'Keep server' : mine ? 'Let it go' : 'Accept deletion';
+  return (
+    <>
+      <div class="footer-group">
+        <button type="button" class="button" disabled={busy} onClick={() => void resolve({ choice: 'mine' })}>
+          {mineLabel}
+        </button>
+        <button
+          type="button"
+          class="button"
+          disabled={busy}
+          onClick={() => void resolve({ choice: 'server' })}
+        >
+          {serverLabel}
+        </button>
+      </div>
+      {bothExist ? (
+        <button
+          type="button"
+          class="button button-primary"
+          disabled={busy}
+          onClick={() => void resolve({ choice: 'fields', fields: choices })}
+        >
+          Apply choices
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+function ConflictHead({ sides: { mine, server } }: { sides: Sides }) {
+  const changed = server ? whenChanged(server) : null;
+  return (
+    <thead>
+      <tr>
+        <th scope="col" class="conflict-field-col">
+          <span class="sr-only">Field</span>
+        </th>
+        <th scope="col">
+          On this computer
+          <span class="conflict-when">{mine ? 'Your version' : 'You deleted it'}</span>
+        </th>
+        <th scope="col">
+          On the server
+          <span class="conflict-when">
+            {server ? (changed ? `Changed ${changed}` : 'Server version') : 'Deleted there'}
+          </span>
+        </th>
+      </tr>
+    </thead>
+  );
+}
+
+interface FieldRowProps {
+  issue: SyncIssue;
+  field: ConflictField;
+  label: string;
+  sides: Sides;
+  choice: Side;
+  choose(field: ConflictField, side: Side): void;
+}
+
+/** One field: its two values, a radio pair on each when the versions differ and both exist. */
+function FieldRow({ issue, field, label, sides, choice, choose }: FieldRowProps) {
+  const change = fieldChange(issue, field);
+  const same = !differs(change);
+  const selectable = sides.bothExist && !same;
+  return (
+    <tr class={same ? 'is-same' : 'is-different'} data-field={field}>
+      <th scope="row">
+        {label}
+        <span class={same ? 'field-note' : 'field-note differs'}>{CHANGE_NOTES[change]}</span>
+      </th>
+      {(['mine', 'server'] as const).map((side) => {
+        const record = side === 'mine' ? sides.mine : sides.server;
+        return (
+          <td key={side} class={selectable && choice === side ? 'is-chosen' : undefined}>
+            {selectable ? (
+              <label class="choice">
+                <input
+                  type="radio"
+                  name={`conflict-${issue.id}-${field}`}
+                  value={side}
+                  checked={choice === side}
+                  aria-label={`${label}: keep ${side === 'mine' ? 'mine' : 'the server’s'}`}
+                  onChange={() => choose(field, side)}
+                />
+                <FieldValue record={record} field={field} />
+              </label>
+            ) : (
+              <FieldValue record={record} field={field} />
+            )}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+interface ConflictDialogProps {
+  conflicts: SyncIssue[];
+  onResolve(issueId: number, resolution: ConflictResolution['resolution']): Promise<void>;
+  onClose(): void;
+}
+
+export function ConflictDialog({ conflicts, onResolve, onClose }: ConflictDialogProps) {
+  const issue = conflicts[0];
+  const { choices, choose, busy, problem, resolve } = useConflictResolution(issue, onResolve);
+  if (!issue || !choices) return null;
+  const sides = sidesOf(issue);
 
   return (
     <Modal
       title={conflicts.length > 1 ? `Conflict 1 of ${conflicts.length}` : 'Resolve a conflict'}
-      description={description}
+      description={describeConflict(issue, sides)}
       onClose={onClose}
       wide
       testId="conflict-dialog"
-      footer={
-        <>
-          <div class="footer-group">
-            <button
-              type="button"
-              class="button"
-              disabled={busy}
-              onClick={() => void resolve({ choice: 'mine' })}
-            >
-              {mineLabel}
-            </button>
-            <button
-              type="button"
-              class="button"
-              disabled={busy}
-              onClick={() => void resolve({ choice: 'server' })}
-            >
-              {serverLabel}
-            </button>
-          </div>
-          {bothExist ? (
-            <button
-              type="button"
-              class="button button-primary"
-              disabled={busy}
-              onClick={() => void resolve({ choice: 'fields', fields: choices })}
-            >
-              Apply choices
-            </button>
-          ) : null}
-        </>
-      }
+      footer={<ConflictFooter sides={sides} choices={choices} busy={busy} resolve={resolve} />}
     >
       <table class="conflict-table">
         <caption class="sr-only">Your version and the server’s version, field by field</caption>
-        <thead>
-          <tr>
-            <th scope="col" class="conflict-field-col">
-              <span class="sr-only">Field</span>
-            </th>
-            <th scope="col">
-              On this computer
-              <span class="conflict-when">{mine ? 'Your version' : 'You deleted it'}</span>
-            </th>
-            <th scope="col">
-              On the server
-              <span class="conflict-when">
-                {server
-                  ? whenChanged(server)
-                    ? `Changed ${whenChanged(server)}`
-                    : 'Server version'
-                  : 'Deleted there'}
-              </span>
-            </th>
-          </tr>
-        </thead>
+        <ConflictHead sides={sides} />
         <tbody>
-          {FIELDS.map(({ field, label }) => {
-            const change = fieldChange(issue, field);
-            const same = !differs(change);
-            const groupName = `conflict-${issue.id}-${field}`;
-            return (
-              <tr key={field} class={same ? 'is-same' : 'is-different'} data-field={field}>
-                <th scope="row">
-                  {label}
-                  <span class={same ? 'field-note' : 'field-note differs'}>{CHANGE_NOTES[change]}</span>
-                </th>
-                {(['mine', 'server'] as const).map((side) => {
-                  const record = side === 'mine' ? mine : server;
-                  const selectable = bothExist && !same;
-                  const selected = selectable && choices[field] === side;
-                  return (
-                    <td key={side} class={selected ? 'is-chosen' : undefined}>
-                      {selectable ? (
-                        <label class="choice">
-                          <input
-                            type="radio"
-                            name={groupName}
-                            value={side}
-                            checked={choices[field] === side}
-                            aria-label={`${label}: keep ${side === 'mine' ? 'mine' : 'the server’s'}`}
-                            onChange={() => setChoices({ ...choices, [field]: side })}
-                          />
-                          <FieldValue record={record} field={field} />
-                        </label>
-                      ) : (
-                        <FieldValue record={record} field={field} />
-                      )}
-                    </td>
-                  );
-                })}
-              </tr>
-            );
-          })}
+          {FIELDS.map(({ field, label }) => (
+            <FieldRow
+              key={field}
+              issue={issue}
+              field={field}
+              label={label}
+              sides={sides}
+              choice={choices[field]}
+              choose={choose}
+            />
+          ))}
         </tbody>
       </table>
       {problem ? (
