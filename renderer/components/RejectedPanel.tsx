@@ -18,21 +18,13 @@ interface RejectedPanelProps {
 
 type Mode = { kind: 'view' } | { kind: 'edit'; draft: string } | { kind: 'confirm-discard' };
 
-function RejectedItem({
-  issue,
-  onRetry,
-  onDiscard,
-}: {
-  issue: SyncIssue;
-  onRetry: RejectedPanelProps['onRetry'];
-  onDiscard: RejectedPanelProps['onDiscard'];
-}) {
+/** Which of the three ways forward is open, and the request on its way (busy) or what it ran into. */
+function useRejectedItem() {
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const text = issue.clientRecord?.text ?? issue.serverRecord?.text ?? 'A todo';
-  const headingId = `rejected-${issue.id}-title`;
 
+  /** On success the issue leaves the list (and this item with it), so busy only ends on failure. */
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
     setProblem(null);
@@ -42,6 +34,142 @@ function RejectedItem({
       setProblem(describeError(error));
       setBusy(false);
     }
+  };
+
+  return { mode, setMode, busy, problem, setProblem, run };
+}
+
+function EditThenRetry({
+  text,
+  draft,
+  busy,
+  onDraft,
+  onSubmit,
+  onCancel,
+}: {
+  text: string;
+  draft: string;
+  busy: boolean;
+  onDraft(draft: string): void;
+  onSubmit(): void;
+  onCancel(): void;
+}) {
+  return (
+    <form
+      class="rejected-edit"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <input
+        class="text-input"
+        value={draft}
+        aria-label={`New text for “${text}”`}
+        onInput={(event) => onDraft(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') {
+            event.preventDefault();
+            event.stopPropagation();
+            onCancel();
+          }
+        }}
+        autoFocus
+      />
+      <div class="row-buttons">
+        <button type="submit" class="button button-primary" disabled={busy}>
+          Retry with changes
+        </button>
+        <button type="button" class="button" disabled={busy} onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const DISCARD_QUESTIONS: Record<SyncIssue['action'], string> = {
+  insert: 'Discard this new todo? It will be removed from this computer.',
+  delete: 'Discard this deletion? The todo comes back as the server has it.',
+  update: 'Discard this change? The server’s version will be kept.',
+};
+
+function ConfirmDiscard({
+  action,
+  busy,
+  onDiscard,
+  onKeep,
+}: {
+  action: SyncIssue['action'];
+  busy: boolean;
+  onDiscard(): void;
+  onKeep(): void;
+}) {
+  return (
+    <div class="confirm" role="group" aria-label="Confirm discard">
+      <p>{DISCARD_QUESTIONS[action]}</p>
+      <div class="row-buttons">
+        <button type="button" class="button button-danger" disabled={busy} onClick={onDiscard}>
+          Discard
+        </button>
+        <button type="button" class="button" disabled={busy} onClick={onKeep}>
+          Keep it
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function WaysForward({
+  busy,
+  onRetry,
+  onEdit,
+  onDiscard,
+}: {
+  busy: boolean;
+  onRetry(): void;
+  /** Absent when there is no text of mine to edit (a deletion, or no local record). */
+  onEdit: (() => void) | null;
+  onDiscard(): void;
+}) {
+  return (
+    <div class="row-buttons">
+      <button type="button" class="button" disabled={busy} onClick={onRetry}>
+        Retry
+      </button>
+      {onEdit ? (
+        <button type="button" class="button" disabled={busy} onClick={onEdit}>
+          Edit
+        </button>
+      ) : null}
+      <button type="button" class="button button-quiet-danger" disabled={busy} onClick={onDiscard}>
+        Discard…
+      </button>
+    </div>
+  );
+}
+
+function RejectedItem({
+  issue,
+  onRetry,
+  onDiscard,
+}: {
+  issue: SyncIssue;
+  onRetry: RejectedPanelProps['onRetry'];
+  onDiscard: RejectedPanelProps['onDiscard'];
+}) {
+  const { mode, setMode, busy, problem, setProblem, run } = useRejectedItem();
+  const text = issue.clientRecord?.text ?? issue.serverRecord?.text ?? 'A todo';
+  const headingId = `rejected-${issue.id}-title`;
+  const backToView = () => setMode({ kind: 'view' });
+
+  const retryEdited = (draft: string) => {
+    const trimmed = draft.trim();
+    if (!trimmed) {
+      setProblem('A todo needs some text.');
+      return;
+    }
+    void run(() => onRetry(issue.id, { text: trimmed }));
   };
 
   return (
@@ -66,93 +194,32 @@ function RejectedItem({
       </p>
 
       {mode.kind === 'edit' ? (
-        <form
-          class="rejected-edit"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const draft = mode.draft.trim();
-            if (!draft) {
-              setProblem('A todo needs some text.');
-              return;
-            }
-            void run(() => onRetry(issue.id, { text: draft }));
-          }}
-        >
-          <input
-            class="text-input"
-            value={mode.draft}
-            aria-label={`New text for “${text}”`}
-            onInput={(event) => setMode({ kind: 'edit', draft: event.currentTarget.value })}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape') {
-                event.preventDefault();
-                event.stopPropagation();
-                setMode({ kind: 'view' });
-              }
-            }}
-            autoFocus
-          />
-          <div class="row-buttons">
-            <button type="submit" class="button button-primary" disabled={busy}>
-              Retry with changes
-            </button>
-            <button type="button" class="button" disabled={busy} onClick={() => setMode({ kind: 'view' })}>
-              Cancel
-            </button>
-          </div>
-        </form>
+        <EditThenRetry
+          text={text}
+          draft={mode.draft}
+          busy={busy}
+          onDraft={(draft) => setMode({ kind: 'edit', draft })}
+          onSubmit={() => retryEdited(mode.draft)}
+          onCancel={backToView}
+        />
       ) : mode.kind === 'confirm-discard' ? (
-        <div class="confirm" role="group" aria-label="Confirm discard">
-          <p>
-            {issue.action === 'insert'
-              ? 'Discard this new todo? It will be removed from this computer.'
-              : issue.action === 'delete'
-                ? 'Discard this deletion? The todo comes back as the server has it.'
-                : 'Discard this change? The server’s version will be kept.'}
-          </p>
-          <div class="row-buttons">
-            <button
-              type="button"
-              class="button button-danger"
-              disabled={busy}
-              onClick={() => void run(() => onDiscard(issue.id))}
-            >
-              Discard
-            </button>
-            <button type="button" class="button" disabled={busy} onClick={() => setMode({ kind: 'view' })}>
-              Keep it
-            </button>
-          </div>
-        </div>
+        <ConfirmDiscard
+          action={issue.action}
+          busy={busy}
+          onDiscard={() => void run(() => onDiscard(issue.id))}
+          onKeep={backToView}
+        />
       ) : (
-        <div class="row-buttons">
-          <button
-            type="button"
-            class="button"
-            disabled={busy}
-            onClick={() => void run(() => onRetry(issue.id))}
-          >
-            Retry
-          </button>
-          {issue.action !== 'delete' && issue.clientRecord ? (
-            <button
-              type="button"
-              class="button"
-              disabled={busy}
-              onClick={() => setMode({ kind: 'edit', draft: issue.clientRecord?.text ?? '' })}
-            >
-              Edit
-            </button>
-          ) : null}
-          <button
-            type="button"
-            class="button button-quiet-danger"
-            disabled={busy}
-            onClick={() => setMode({ kind: 'confirm-discard' })}
-          >
-            Discard…
-          </button>
-        </div>
+        <WaysForward
+          busy={busy}
+          onRetry={() => void run(() => onRetry(issue.id))}
+          onEdit={
+            issue.action !== 'delete' && issue.clientRecord
+              ? () => setMode({ kind: 'edit', draft: issue.clientRecord?.text ?? '' })
+              : null
+          }
+          onDiscard={() => setMode({ kind: 'confirm-discard' })}
+        />
       )}
       {problem ? (
         <p class="form-problem" role="alert">
