@@ -164,18 +164,9 @@ function Markers({ item, actions, tabIndex }: { item: TodoListItem; actions: Row
   );
 }
 
-function TodoRowView({
-  index,
-  total,
-  item,
-  active,
-  editing,
-  deleting,
-  selected,
-  position,
-  actions,
-}: TodoRowProps) {
-  const common = {
+/** What every row has, whatever its state: its place in the list, and whether it is the tab stop. */
+function rowAttributes({ index, total, position, active }: TodoRowProps) {
+  return {
     role: 'listitem',
     'data-index': index,
     'aria-posinset': (position ?? index) + 1,
@@ -183,49 +174,105 @@ function TodoRowView({
     style: positionStyle(index),
     tabIndex: active ? 0 : -1,
   } as const;
+}
 
-  if (!item) {
-    return (
-      <div {...common} class="todo-row is-placeholder" aria-busy="true" aria-label="Loading">
-        <span class="skeleton skeleton-check" />
-        <span class="skeleton skeleton-text" />
-      </div>
-    );
-  }
+type RowAttributes = ReturnType<typeof rowAttributes>;
 
-  const innerTab = active ? 0 : -1;
-
-  if (deleting) {
-    return (
-      <div {...common} class="todo-row is-deleting" data-id={item.id} onClick={() => actions.activate(index)}>
-        <span class="todo-text">{item.text}</span>
-        <span class="deleted-label">Deleted</span>
-        <button
-          type="button"
-          class="link-button"
-          tabIndex={innerTab}
-          onClick={(event) => {
-            event.stopPropagation();
-            actions.undoRemove();
-          }}
-        >
-          Undo
-        </button>
-      </div>
-    );
-  }
-
+function rowClass(item: TodoListItem, { active, editing, selected }: TodoRowProps): string {
   const classes = ['todo-row'];
   if (item.complete) classes.push('is-complete');
   if (active) classes.push('is-active');
   if (editing) classes.push('is-editing');
   if (selected) classes.push('is-selected');
   if (item.issue) classes.push(`has-${item.issue}`);
+  return classes.join(' ');
+}
 
+/** A click that acts on the todo without also activating (selecting) the row under it. */
+function only(action: () => void) {
+  return (event: MouseEvent) => {
+    event.stopPropagation();
+    action();
+  };
+}
+
+/*
+ * The row's states are built by plain functions, not components: each returns the row's own
+ * element, so the row keeps one element, and its buttons their DOM, from state to state (the
+ * focused Undo of a deleted row is the Details button once it comes back).
+ */
+
+function placeholderRow(attributes: RowAttributes) {
+  return (
+    <div {...attributes} class="todo-row is-placeholder" aria-busy="true" aria-label="Loading">
+      <span class="skeleton skeleton-check" />
+      <span class="skeleton skeleton-text" />
+    </div>
+  );
+}
+
+function deletedRow(attributes: RowAttributes, item: TodoListItem, { index, actions }: TodoRowProps) {
   return (
     <div
-      {...common}
-      class={classes.join(' ')}
+      {...attributes}
+      class="todo-row is-deleting"
+      data-id={item.id}
+      onClick={() => actions.activate(index)}
+    >
+      <span class="todo-text">{item.text}</span>
+      <span class="deleted-label">Deleted</span>
+      <button
+        type="button"
+        class="link-button"
+        tabIndex={attributes.tabIndex}
+        onClick={only(() => actions.undoRemove())}
+      >
+        Undo
+      </button>
+    </div>
+  );
+}
+
+/** The text and the first line of the notes. */
+function rowText(item: TodoListItem) {
+  return (
+    <span class="todo-main">
+      <span class="todo-text" title={item.text.length > 60 ? item.text : undefined}>
+        {item.text}
+      </span>
+      {item.notes ? (
+        <span class="todo-notes" title={item.notes.length > 80 ? item.notes : undefined}>
+          <span class="sr-only">Notes: </span>
+          {firstLine(item.notes)}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+function rowButton(kind: 'details' | 'delete', item: TodoListItem, tabIndex: number, action: () => void) {
+  const details = kind === 'details';
+  return (
+    <button
+      type="button"
+      class={details ? 'icon-button row-details' : 'icon-button row-delete'}
+      tabIndex={tabIndex}
+      aria-label={details ? `Details of “${item.text}”` : `Delete “${item.text}”`}
+      title={details ? 'Details and notes (Enter)' : 'Delete'}
+      onClick={only(action)}
+    >
+      {details ? <DetailsIcon /> : <TrashIcon />}
+    </button>
+  );
+}
+
+function todoRow(attributes: RowAttributes, item: TodoListItem, props: TodoRowProps) {
+  const { index, editing, selected, actions } = props;
+  const innerTab = attributes.tabIndex;
+  return (
+    <div
+      {...attributes}
+      class={rowClass(item, props)}
       data-id={item.id}
       // The row is announced once, with its state; its children repeat parts of it.
       aria-label={editing ? undefined : rowLabel(item, { selected })}
@@ -247,55 +294,21 @@ function TodoRowView({
           actions.toggle(item);
         }}
       />
-      {editing ? (
-        <EditField item={item} actions={actions} />
-      ) : (
-        <span class="todo-main">
-          <span class="todo-text" title={item.text.length > 60 ? item.text : undefined}>
-            {item.text}
-          </span>
-          {item.notes ? (
-            <span class="todo-notes" title={item.notes.length > 80 ? item.notes : undefined}>
-              <span class="sr-only">Notes: </span>
-              {firstLine(item.notes)}
-            </span>
-          ) : null}
-        </span>
-      )}
+      {editing ? <EditField item={item} actions={actions} /> : rowText(item)}
       {editing ? null : <DueBadge item={item} />}
       {editing ? null : <Markers item={item} actions={actions} tabIndex={innerTab} />}
-      {editing ? null : (
-        <button
-          type="button"
-          class="icon-button row-details"
-          tabIndex={innerTab}
-          aria-label={`Details of “${item.text}”`}
-          title="Details and notes (Enter)"
-          onClick={(event) => {
-            event.stopPropagation();
-            actions.openDetails(item, index);
-          }}
-        >
-          <DetailsIcon />
-        </button>
-      )}
-      {editing ? null : (
-        <button
-          type="button"
-          class="icon-button row-delete"
-          tabIndex={innerTab}
-          aria-label={`Delete “${item.text}”`}
-          title="Delete"
-          onClick={(event) => {
-            event.stopPropagation();
-            actions.remove(item, index);
-          }}
-        >
-          <TrashIcon />
-        </button>
-      )}
+      {editing ? null : rowButton('details', item, innerTab, () => actions.openDetails(item, index))}
+      {editing ? null : rowButton('delete', item, innerTab, () => actions.remove(item, index))}
     </div>
   );
+}
+
+function TodoRowView(props: TodoRowProps) {
+  const attributes = rowAttributes(props);
+  const { item } = props;
+  if (!item) return placeholderRow(attributes);
+  if (props.deleting) return deletedRow(attributes, item, props);
+  return todoRow(attributes, item, props);
 }
 
 export const TodoRow = memo(TodoRowView);
