@@ -3,14 +3,13 @@
  * DOM, pages fetched as the person scrolls. Keyboard: arrows/Page/Home/End move, Space toggles,
  * Enter edits, Delete removes. One row is the tab stop (roving tabindex).
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TodoEditBase, TodoListItem } from '../../common/ipc-contract';
 import type { SectionedWindow } from '../hooks/useCompletedSection';
 import type { Selection } from '../hooks/useSelection';
+import { useRovingFocus, useVirtualWindow } from '../hooks/useVirtualList';
 import { CompletedHeader } from './CompletedHeader';
 import { ROW_HEIGHT, TodoRow, type RowActions } from './TodoRow';
-
-const OVERSCAN_ROWS = 6;
 
 export interface ListActions {
   toggle(item: TodoListItem): void;
@@ -37,219 +36,192 @@ interface TodoListProps {
   id: string;
 }
 
-export function TodoList({
-  data,
-  selection,
-  queryKey,
-  deletingId,
-  actions,
-  emptyText,
-  labelledBy,
-  id,
-}: TodoListProps) {
-  const viewport = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [viewportHeight, setViewportHeight] = useState(600);
-  const [activeIndex, setActiveIndex] = useState(0);
-  const [editingId, setEditingId] = useState<string | null>(null);
-  /** Keyboard focus belongs in the list: restore it when the focused row is re-rendered away. */
-  const keepFocus = useRef(false);
-  const scrollFrame = useRef(0);
+/** What the list's handlers read at the time they run, not when they were made. */
+interface Latest {
+  readonly current: { actions: ListActions; data: SectionedWindow; selection: Selection };
+}
 
-  const total = data.total;
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN_ROWS);
-  const last = Math.min(total - 1, Math.ceil((scrollTop + viewportHeight) / ROW_HEIGHT) + OVERSCAN_ROWS);
+interface RowFocus {
+  holdFocus(): void;
+  focusRow(index: number): void;
+  setActiveIndex(index: number): void;
+}
 
-  useEffect(() => {
-    data.setVisibleRange(first, Math.max(first, last));
-  }, [data, first, last]);
-
-  useEffect(() => {
-    const element = viewport.current;
-    if (!element) return;
-    const observer = new ResizeObserver(() => setViewportHeight(element.clientHeight));
-    observer.observe(element);
-    setViewportHeight(element.clientHeight);
-    return () => observer.disconnect();
-  }, []);
-
-  useEffect(() => {
-    if (viewport.current) viewport.current.scrollTop = 0;
-    setScrollTop(0);
-    setActiveIndex(0);
-    setEditingId(null);
-  }, [queryKey]);
-
-  // Rows can vanish under the cursor (completed while filtering Active, deleted elsewhere).
-  const clampedActive = total === 0 ? 0 : Math.min(activeIndex, total - 1);
-
-  const activeRef = useRef(clampedActive);
-  activeRef.current = clampedActive;
-  const editingRef = useRef(editingId);
-  editingRef.current = editingId;
-
-  /** Puts focus back on the active row when it fell out of the list (its element was re-rendered away). */
-  const restoreFocus = useCallback(() => {
-    const element = viewport.current;
-    if (!element || !keepFocus.current || editingRef.current !== null) return;
-    if (element.contains(document.activeElement) && document.activeElement !== element) return;
-    element.querySelector<HTMLElement>(`[data-index="${activeRef.current}"]`)?.focus({ preventScroll: true });
-  }, []);
-
-  useLayoutEffect(restoreFocus);
-
-  const onScroll = () => {
-    if (scrollFrame.current) return;
-    scrollFrame.current = requestAnimationFrame(() => {
-      scrollFrame.current = 0;
-      if (viewport.current) setScrollTop(viewport.current.scrollTop);
-    });
-  };
-  useEffect(() => () => cancelAnimationFrame(scrollFrame.current), []);
-
-  const scrollIntoView = (index: number) => {
-    const element = viewport.current;
-    if (!element) return;
-    const top = index * ROW_HEIGHT;
-    if (top < element.scrollTop) element.scrollTop = top;
-    else if (top + ROW_HEIGHT > element.scrollTop + element.clientHeight) {
-      element.scrollTop = top + ROW_HEIGHT - element.clientHeight;
-    }
-    setScrollTop(element.scrollTop);
-  };
-
-  const moveTo = (index: number) => {
-    if (total === 0) return;
-    const next = Math.max(0, Math.min(total - 1, index));
-    keepFocus.current = true;
-    setActiveIndex(next);
-    scrollIntoView(next);
-    // The row may already be in the DOM: move focus now so a fast key repeat keeps up.
-    viewport.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus({ preventScroll: true });
-  };
-
-  const latest = useRef({ actions, data, selection });
-  latest.current = { actions, data, selection };
-
-  const rowActions = useMemo<RowActions>(
-    () => ({
+/** What a row asks of the list, made once: it reads the current props through `latest`. */
+function useRowActions(
+  latest: Latest,
+  { holdFocus, focusRow, setActiveIndex }: RowFocus,
+  setEditingId: (id: string | null) => void,
+): RowActions {
+  return useMemo<RowActions>(() => {
+    const current = () => latest.current;
+    const endEdit = (backToRow: boolean) => {
+      if (backToRow) holdFocus();
+      setEditingId(null);
+    };
+    return {
       activate: (index, event) => {
-        keepFocus.current = true;
-        setActiveIndex(index);
-        const { data: rows, selection: selected } = latest.current;
+        focusRow(index);
+        const { data: rows, selection: selected } = current();
         const item = rows.rowAt(index);
         if (event?.shiftKey) selected.extendTo(index, rows.rowAt);
         else if ((event?.ctrlKey || event?.metaKey) && item) selected.toggle(item, index);
         else selected.clickRow(index);
       },
-      toggle: (item) => latest.current.actions.toggle(item),
+      toggle: (item) => current().actions.toggle(item),
       startEdit: (item, index) => {
-        keepFocus.current = true;
-        setActiveIndex(index);
+        focusRow(index);
         setEditingId(item.id);
       },
       saveEdit: async (item, text, backToRow, base) => {
         try {
-          await latest.current.actions.saveEdit(item, text, base);
+          await current().actions.saveEdit(item, text, base);
         } finally {
-          if (backToRow) keepFocus.current = true;
-          setEditingId(null);
+          endEdit(backToRow);
         }
       },
-      cancelEdit: (backToRow) => {
-        if (backToRow) keepFocus.current = true;
-        setEditingId(null);
-      },
+      cancelEdit: endEdit,
       remove: (item, index) => {
-        keepFocus.current = true;
-        setActiveIndex(index);
-        latest.current.actions.remove(item);
+        focusRow(index);
+        current().actions.remove(item);
       },
-      undoRemove: () => latest.current.actions.undoRemove(),
-      openIssue: (item) => latest.current.actions.openIssue(item),
+      undoRemove: () => current().actions.undoRemove(),
+      openIssue: (item) => current().actions.openIssue(item),
       openDetails: (item, index) => {
         setActiveIndex(index);
-        latest.current.actions.openDetails(item);
+        current().actions.openDetails(item);
       },
-    }),
-    [],
-  );
+    };
+  }, []);
+}
 
+/** Where Page Up/Down, Home and End move the focus from `index`; null for any other key. */
+function jumpTarget(key: string, index: number, total: number, viewportHeight: number): number | null {
+  const pageRows = Math.max(1, Math.floor(viewportHeight / ROW_HEIGHT) - 1);
+  switch (key) {
+    case 'PageDown':
+      return index + pageRows;
+    case 'PageUp':
+      return index - pageRows;
+    case 'Home':
+      return 0;
+    case 'End':
+      return total - 1;
+    default:
+      return null;
+  }
+}
+
+/** Space, Enter, F2 and Delete on a focused row: one todo, or the selection when there is one. */
+function actOnRow(
+  event: KeyboardEvent,
+  item: TodoListItem,
+  index: number,
+  { actions, selection }: { actions: ListActions; selection: Selection },
+  rowActions: RowActions,
+): void {
+  const many = selection.size > 0;
+  if (event.key === ' ') {
+    event.preventDefault();
+    if (many) actions.toggleSelected();
+    else rowActions.toggle(item);
+  } else if (event.key === 'Enter') {
+    event.preventDefault();
+    rowActions.openDetails(item, index);
+  } else if (event.key === 'F2') {
+    event.preventDefault();
+    rowActions.startEdit(item, index);
+  } else if (event.key === 'Delete' || event.key === 'Backspace') {
+    event.preventDefault();
+    if (many) actions.removeSelected();
+    else rowActions.remove(item, index);
+  }
+}
+
+interface ListKeys {
+  latest: Latest;
+  total: number;
+  viewportHeight: number;
+  deletingId: string | null;
+  rowActions: RowActions;
+  moveTo(index: number): void;
+}
+
+/** The list's keyboard: arrows (Shift extends the selection), Esc, paging, and the row's own keys. */
+function useListKeys({ latest, total, viewportHeight, deletingId, rowActions, moveTo }: ListKeys) {
   /** Arrows move the focus; with Shift they extend the selection, without they end it. */
   const moveWithSelection = (index: number, next: number, extend: boolean) => {
     const bounded = Math.max(0, Math.min(total - 1, next));
+    const { selection, data } = latest.current;
     if (extend) {
-      if (latest.current.selection.size === 0) latest.current.selection.clickRow(index);
-      latest.current.selection.extendTo(bounded, latest.current.data.rowAt);
+      if (selection.size === 0) selection.clickRow(index);
+      selection.extendTo(bounded, data.rowAt);
     } else {
-      latest.current.selection.clickRow(bounded);
+      selection.clickRow(bounded);
     }
     moveTo(bounded);
   };
 
-  const onKeyDown = useCallback(
+  return useCallback(
     (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
       const row = target.closest<HTMLElement>('[data-index]');
       if (!row || target.closest('.edit-field')) return;
       const index = Number(row.dataset.index);
-      const onRowItself = target === row;
-      const item = latest.current.data.rowAt(index);
-      const pageRows = Math.max(1, Math.floor(viewportHeight / ROW_HEIGHT) - 1);
-      switch (event.key) {
-        case 'ArrowDown':
-          event.preventDefault();
-          moveWithSelection(index, index + 1, event.shiftKey);
-          return;
-        case 'ArrowUp':
-          event.preventDefault();
-          moveWithSelection(index, index - 1, event.shiftKey);
-          return;
-        case 'Escape':
-          if (latest.current.selection.size > 0) {
-            event.preventDefault();
-            latest.current.selection.clear();
-          }
-          return;
-        case 'PageDown':
-          event.preventDefault();
-          moveTo(index + pageRows);
-          return;
-        case 'PageUp':
-          event.preventDefault();
-          moveTo(index - pageRows);
-          return;
-        case 'Home':
-          event.preventDefault();
-          moveTo(0);
-          return;
-        case 'End':
-          event.preventDefault();
-          moveTo(total - 1);
-          return;
+      const current = latest.current;
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        moveWithSelection(index, event.key === 'ArrowDown' ? index + 1 : index - 1, event.shiftKey);
+        return;
       }
-      if (!onRowItself || !item || item.id === deletingId) return;
-      const many = latest.current.selection.size > 0;
-      if (event.key === ' ') {
-        event.preventDefault();
-        if (many) latest.current.actions.toggleSelected();
-        else rowActions.toggle(item);
-      } else if (event.key === 'Enter') {
-        event.preventDefault();
-        rowActions.openDetails(item, index);
-      } else if (event.key === 'F2') {
-        event.preventDefault();
-        rowActions.startEdit(item, index);
-      } else if (event.key === 'Delete' || event.key === 'Backspace') {
-        event.preventDefault();
-        if (many) latest.current.actions.removeSelected();
-        else rowActions.remove(item, index);
+      if (event.key === 'Escape') {
+        if (current.selection.size > 0) {
+          event.preventDefault();
+          current.selection.clear();
+        }
+        return;
       }
+      const jump = jumpTarget(event.key, index, total, viewportHeight);
+      if (jump !== null) {
+        event.preventDefault();
+        moveTo(jump);
+        return;
+      }
+      const item = current.data.rowAt(index);
+      if (target !== row || !item || item.id === deletingId) return;
+      actOnRow(event, item, index, current, rowActions);
     },
     // moveTo reads the current total and viewport through this render's closure.
     [total, viewportHeight, deletingId, rowActions],
   );
+}
 
+interface VisibleRowsProps {
+  first: number;
+  last: number;
+  data: SectionedWindow;
+  selection: Selection;
+  active: number;
+  editingId: string | null;
+  deletingId: string | null;
+  rowActions: RowActions;
+  onClearCompleted(): void;
+  focusRow(index: number): void;
+}
+
+/** The rows from `first` to `last`: todos (or placeholders while their page loads) and the Completed header. */
+function VisibleRows({
+  first,
+  last,
+  data,
+  selection,
+  active,
+  editingId,
+  deletingId,
+  rowActions,
+  onClearCompleted,
+  focusRow,
+}: VisibleRowsProps) {
   const rows = [];
   for (let index = first; index <= last; index++) {
     if (index === data.headerIndex) {
@@ -259,12 +231,11 @@ export function TodoList({
           index={index}
           count={data.completedCount}
           collapsed={data.collapsed}
-          active={index === clampedActive}
+          active={index === active}
           onToggle={() => data.setCollapsed(!data.collapsed)}
-          onClear={() => actions.clearCompleted()}
+          onClear={onClearCompleted}
           onFocusRow={(at) => {
-            keepFocus.current = true;
-            setActiveIndex(at);
+            focusRow(at);
             selection.clickRow(at);
           }}
         />,
@@ -277,10 +248,10 @@ export function TodoList({
         key={item ? item.id : `placeholder-${index}`}
         index={index}
         // Screen readers count todos: the Completed header is not one of them.
-        total={data.headerIndex === null ? total : total - 1}
+        total={data.headerIndex === null ? data.total : data.total - 1}
         position={data.dataIndexOf(index) ?? index}
         item={item}
-        active={index === clampedActive}
+        active={index === active}
         editing={item !== undefined && item.id === editingId}
         deleting={item !== undefined && item.id === deletingId}
         selected={item !== undefined && selection.has(item.id)}
@@ -288,6 +259,41 @@ export function TodoList({
       />,
     );
   }
+  return <>{rows}</>;
+}
+
+export function TodoList({
+  data,
+  selection,
+  queryKey,
+  deletingId,
+  actions,
+  emptyText,
+  labelledBy,
+  id,
+}: TodoListProps) {
+  const viewport = useRef<HTMLDivElement>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const view = useVirtualWindow(data, viewport);
+  const focus = useRovingFocus(viewport, data.total, editingId, view.scrollIntoView);
+
+  useEffect(() => {
+    view.scrollToTop();
+    focus.setActiveIndex(0);
+    setEditingId(null);
+  }, [queryKey]);
+
+  const latest = useRef({ actions, data, selection });
+  latest.current = { actions, data, selection };
+  const rowActions = useRowActions(latest, focus, setEditingId);
+  const onKeyDown = useListKeys({
+    latest,
+    total: data.total,
+    viewportHeight: view.viewportHeight,
+    deletingId,
+    rowActions,
+    moveTo: focus.moveTo,
+  });
 
   return (
     <div
@@ -296,24 +302,9 @@ export function TodoList({
       class="list-viewport"
       role="tabpanel"
       aria-labelledby={labelledBy}
-      onScroll={onScroll}
+      onScroll={view.onScroll}
       onKeyDown={onKeyDown}
-      onFocusOut={(event) => {
-        const next = event.relatedTarget as Node | null;
-        if (next) {
-          if (!viewport.current?.contains(next)) keepFocus.current = false;
-          return;
-        }
-        // No new target: a click on nothing, the window losing focus, or the focused element being
-        // removed (a finished edit, a row that left the filter). Only the last keeps focus here.
-        const from = event.target as HTMLElement;
-        requestAnimationFrame(() => {
-          const dropped =
-            !from.isConnected && (document.activeElement === document.body || !document.activeElement);
-          keepFocus.current = dropped;
-          if (dropped) restoreFocus();
-        });
-      }}
+      onFocusOut={focus.onFocusOut}
       data-testid="todo-list"
     >
       {data.error ? (
@@ -323,13 +314,29 @@ export function TodoList({
             Try again
           </button>
         </div>
-      ) : total === 0 && data.ready ? (
+      ) : data.total === 0 && data.ready ? (
         <div class="list-message">
           <p>{emptyText}</p>
         </div>
       ) : (
-        <div class="list-spacer" role="list" aria-label="Todos" style={{ height: `${total * ROW_HEIGHT}px` }}>
-          {rows}
+        <div
+          class="list-spacer"
+          role="list"
+          aria-label="Todos"
+          style={{ height: `${data.total * ROW_HEIGHT}px` }}
+        >
+          <VisibleRows
+            first={view.first}
+            last={view.last}
+            data={data}
+            selection={selection}
+            active={focus.active}
+            editingId={editingId}
+            deletingId={deletingId}
+            rowActions={rowActions}
+            onClearCompleted={() => actions.clearCompleted()}
+            focusRow={focus.focusRow}
+          />
         </div>
       )}
     </div>
