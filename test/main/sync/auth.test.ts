@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, vi } from 'vitest';
 import {
   checkBackendAddress,
   isLoginDoneUrl,
@@ -19,7 +19,7 @@ import { SyncUsageError, UnauthorizedError } from '../../../main/sync';
 import { startTestBackend, type TestBackend } from '../../support/backend';
 import { followingLoginUi } from '../../support/login-follower';
 import { expiredToken } from '../../support/tokens';
-import { cleanupClients, createClient } from './helpers';
+import { syncTest as it } from './helpers';
 
 let serverA: TestBackend;
 let serverB: TestBackend;
@@ -34,7 +34,6 @@ afterAll(async () => {
   await Promise.all([serverA?.stop(), serverB?.stop()]);
 });
 afterEach(() => {
-  cleanupClients();
   vi.restoreAllMocks();
 });
 
@@ -101,14 +100,16 @@ describe('the sign-in URLs', () => {
 });
 
 describe('client.login(provider) against the real server’s sign-in stub', { timeout: 60_000 }, () => {
-  it('signs in, then syncs rows kept for that person; without a token the table answers 401', async () => {
+  it('signs in, then syncs rows kept for that person; without a token the table answers 401', async ({
+    openClient,
+  }) => {
     expect(serverA.signInUrl).toBe(`${serverA.url}/.auth/login/<provider>`);
-    const anonymous = await createClient(serverA.url);
+    const anonymous = await openClient(serverA.url);
     await anonymous.todos.insert({ text: 'nobody' });
     await expect(anonymous.context.push()).rejects.toBeInstanceOf(UnauthorizedError);
 
     const ui = followingLoginUi({ loginHint: 'alice' });
-    const alice = await createClient(serverA.url, { loginUi: ui });
+    const alice = await openClient(serverA.url, { loginUi: ui });
     expect(alice.client.currentUser).toBeNull();
     const user = await alice.client.login('google');
     expect(user.userId).toBe('sid:alice');
@@ -117,34 +118,38 @@ describe('client.login(provider) against the real server’s sign-in stub', { ti
     await alice.todos.insert({ text: 'alice’s' });
     expect(await alice.context.push()).toMatchObject({ pushed: 1 });
 
-    const bob = await createClient(serverA.url, { loginUi: followingLoginUi({ loginHint: 'bob' }) });
+    const bob = await openClient(serverA.url, { loginUi: followingLoginUi({ loginHint: 'bob' }) });
     await bob.client.login('google');
     await bob.context.pull(new (await import('../../../main/sync')).Query('todoitem'), 'all');
     expect(await bob.todos.read()).toEqual([]);
   });
 
-  it('closing the window cancels and changes nothing', async () => {
-    const client = await createClient(serverA.url, { loginUi: followingLoginUi({ cancel: true }) });
+  it('closing the window cancels and changes nothing', async ({ openClient }) => {
+    const client = await openClient(serverA.url, { loginUi: followingLoginUi({ cancel: true }) });
     await expect(client.client.login('aad')).rejects.toMatchObject({ reason: 'cancelled' });
     expect(client.client.currentUser).toBeNull();
     await expect(client.client.login('aad')).rejects.toBeInstanceOf(SignInError);
-    const noUi = await createClient(serverA.url);
+    const noUi = await openClient(serverA.url);
     await expect(noUi.client.login('aad')).rejects.toBeInstanceOf(SyncUsageError);
   });
 
-  it('refresh falls back to interactive sign-in where the server has no /.auth/refresh', async () => {
-    const client = await createClient(serverA.url, { loginUi: followingLoginUi({ loginHint: 'carol' }) });
+  it('refresh falls back to interactive sign-in where the server has no /.auth/refresh', async ({
+    openClient,
+  }) => {
+    const client = await openClient(serverA.url, { loginUi: followingLoginUi({ loginHint: 'carol' }) });
     expect(await client.client.refreshUser()).toBe(false);
     await client.client.login('google');
     expect(await client.client.refreshUser()).toBe(false);
     expect(client.client.currentUser?.userId).toBe('sid:carol');
   });
 
-  it('an expired token asks to sign in; a 401 in the middle of a push keeps the queue and resumes after signing in', async () => {
+  it('an expired token asks to sign in; a 401 in the middle of a push keeps the queue and resumes after signing in', async ({
+    openClient,
+  }) => {
     const ui = followingLoginUi({ loginHint: 'dave' });
     let expireBeforeRequest = -1;
     let requestCount = 0;
-    const client = await createClient(serverA.url, {
+    const client = await openClient(serverA.url, {
       loginUi: ui,
       onRequest: () => {
         requestCount++;
@@ -167,7 +172,7 @@ describe('client.login(provider) against the real server’s sign-in stub', { ti
     await client.client.login('google');
     expect(client.context.getStatus().connectivity).toBe('online');
     expect(await client.context.push()).toMatchObject({ pushed: left, issues: [] });
-    const fresh = await createClient(serverA.url, { loginUi: followingLoginUi({ loginHint: 'dave' }) });
+    const fresh = await openClient(serverA.url, { loginUi: followingLoginUi({ loginHint: 'dave' }) });
     await fresh.client.login('google');
     const { Query } = await import('../../../main/sync');
     await fresh.context.pull(new Query('todoitem'), 'all');
@@ -176,8 +181,10 @@ describe('client.login(provider) against the real server’s sign-in stub', { ti
 });
 
 describe('where the token may travel', { timeout: 60_000 }, () => {
-  it('after an address change it is never sent to the new origin, and the client is signed out', async () => {
-    const client = await createClient(serverA.url, { loginUi: followingLoginUi({ loginHint: 'erin' }) });
+  it('after an address change it is never sent to the new origin, and the client is signed out', async ({
+    openClient,
+  }) => {
+    const client = await openClient(serverA.url, { loginUi: followingLoginUi({ loginHint: 'erin' }) });
     await client.client.login('google');
     const token = client.client.currentUser?.mobileServiceAuthenticationToken;
     await client.todos.insert({ text: 'queued for A' });
@@ -192,8 +199,8 @@ describe('where the token may travel', { timeout: 60_000 }, () => {
     expect(client.context.getPendingOperations()).toHaveLength(1);
   });
 
-  it('a raw token is bound to the address it was set for', async () => {
-    const client = await createClient(serverA.url, { authToken: 'token-for-a' });
+  it('a raw token is bound to the address it was set for', async ({ openClient }) => {
+    const client = await openClient(serverA.url, { authToken: 'token-for-a' });
     const sent = recordFetch();
     client.client.setApplicationUrl(serverB.url);
     await client.todos.insert({ text: 'x' });
@@ -201,7 +208,9 @@ describe('where the token may travel', { timeout: 60_000 }, () => {
     expect(sent.map((request) => request.token)).toEqual([null]);
   });
 
-  it('a redirect is not followed: the token stays, the request fails and the queue is kept', async () => {
+  it('a redirect is not followed: the token stays, the request fails and the queue is kept', async ({
+    openClient,
+  }) => {
     // Something in front of the backend (a gateway, a moved site) redirects to another origin.
     const redirector = http.createServer((request, response) => {
       response.writeHead(307, { Location: `${serverB.url}${request.url ?? '/'}` });
@@ -210,7 +219,7 @@ describe('where the token may travel', { timeout: 60_000 }, () => {
     await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
-      const client = await createClient(url, { authToken: 'secret-token' });
+      const client = await openClient(url, { authToken: 'secret-token' });
       await client.todos.insert({ text: 'stays queued' });
       const sent = recordFetch();
       await expect(client.context.push()).rejects.toBeInstanceOf(RedirectRefusedError);
@@ -223,8 +232,8 @@ describe('where the token may travel', { timeout: 60_000 }, () => {
     }
   });
 
-  it('a non-loopback http address is refused before anything is sent', async () => {
-    const client = await createClient('http://todo.example.com', { authToken: 'secret-token' });
+  it('a non-loopback http address is refused before anything is sent', async ({ openClient }) => {
+    const client = await openClient('http://todo.example.com', { authToken: 'secret-token' });
     await client.todos.insert({ text: 'x' });
     const sent = recordFetch();
     await expect(client.context.push()).rejects.toThrow(/https:\/\//);

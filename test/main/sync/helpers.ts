@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { todoTable, type TodoItem } from '../../../common/todo-table';
 import { openStore } from '../../../main/store';
 import type { Store } from '../../../main/store/types';
 import {
   MobileServiceClient,
+  Query,
   type MobileServiceClientOptions,
   type ObservedRequest,
 } from '../../../main/sync';
@@ -23,6 +24,7 @@ import {
   type TestBackend,
   type TestBackendOptions,
 } from '../../support/backend';
+import { fixtureTest, type Cleanup } from '../../support/fixtures';
 import { ServerClient, type ServerTodo } from '../../support/server';
 
 export interface TestClient {
@@ -37,23 +39,15 @@ export interface TestClient {
   close(): void;
 }
 
-const cleanups: (() => void)[] = [];
-
-/** Call from afterEach: closes stores and removes their folders. */
-export function cleanupClients(): void {
-  while (cleanups.length > 0) {
-    try {
-      cleanups.pop()?.();
-    } catch {
-      // Already closed.
-    }
-  }
-}
-
-export async function createClient(
+/**
+ * Opens a client on a fresh temp store, or on the store at `existingPath` (a restart); `track`
+ * is handed what undoes it: closing the store (every reopened one too), then removing its folder.
+ */
+async function openTestClient(
   url: string,
-  options: MobileServiceClientOptions = {},
-  existingPath?: string,
+  options: MobileServiceClientOptions,
+  existingPath: string | undefined,
+  track: (cleanup: Cleanup) => void,
 ): Promise<TestClient> {
   const folder = existingPath
     ? path.dirname(existingPath)
@@ -79,8 +73,14 @@ export async function createClient(
     closed = true;
     store.close();
   };
-  if (!existingPath) cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
-  cleanups.push(close);
+  if (!existingPath) track(() => rmSync(folder, { recursive: true, force: true }));
+  track(() => {
+    try {
+      close();
+    } catch {
+      // Already closed.
+    }
+  });
   return {
     client,
     context,
@@ -91,9 +91,50 @@ export async function createClient(
     close,
     reopen: async (reopenOptions = options) => {
       close();
-      return createClient(url, reopenOptions, storePath);
+      return openTestClient(url, reopenOptions, storePath, track);
     },
   };
+}
+
+/** Opens a client on the backend at `url` with a fresh temp store of its own. */
+export type OpenClient = (url: string, options?: MobileServiceClientOptions) => Promise<TestClient>;
+
+/**
+ * The sync tests' `test`: test/support/fixtures.ts's `defer` and `tempDir`, and `openClient`,
+ * whose clients' stores are closed (and their folders removed) after the test. Extend it with
+ * `backendFixture` for a backend of the file's own.
+ */
+export const syncTest = fixtureTest.extend(
+  'openClient',
+  async ({ defer }): Promise<OpenClient> =>
+    (url, options = {}) =>
+      openTestClient(url, options, undefined, defer),
+);
+
+/**
+ * createClient for the files still on useTestBackend rather than syncTest: the client is closed
+ * and its folder removed when the test that opened it finishes (vitest's onTestFinished).
+ */
+export function createClient(url: string, options: MobileServiceClientOptions = {}): Promise<TestClient> {
+  return openTestClient(url, options, undefined, (cleanup) =>
+    onTestFinished(async () => {
+      await cleanup();
+    }),
+  );
+}
+
+/** A source of test-unique id prefixes, `<letter>001`, `<letter>002`, …, for one file's slices of the shared server. */
+export function prefixes(letter: string): () => string {
+  let count = 0;
+  return () => {
+    count++;
+    return `${letter}${String(count).padStart(3, '0')}`;
+  };
+}
+
+/** The rows whose id starts with `prefix` (ids are `<prefix>-<n>`). */
+export function slice(prefix: string): Query {
+  return new Query('todoitem').where({ id: { ge: `${prefix}-`, lt: `${prefix}.` } });
 }
 
 export { raw, type RawResult, type ServerTodo } from '../../support/server';
@@ -173,8 +214,9 @@ export function seedServerDirect(dataDir: string, ids: readonly string[], update
 }
 
 /**
- * A fresh real backend for the calling test file, stopped after its last test; every client
- * created with createClient is closed after each test.
+ * A fresh real backend for the calling test file, stopped after its last test. syncTest with
+ * `backendFixture` is the fixture form of the same; the files still here close their clients
+ * through createClient.
  */
 export function useTestBackend(options: TestBackendOptions = {}): {
   readonly url: string;
@@ -187,7 +229,6 @@ export function useTestBackend(options: TestBackendOptions = {}): {
   afterAll(async () => {
     await backend?.stop();
   });
-  afterEach(() => cleanupClients());
   const started = (): TestBackend => {
     if (!backend) throw new Error('The test backend has not started yet');
     return backend;

@@ -2,13 +2,11 @@
  * Collapse rules of the operation queue, and the atomicity of a local write with its queue
  * entry. Nothing here reaches a server: the client points at a closed port.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { QueueError, SyncUsageError } from '../../../main/sync';
-import { cleanupClients, createClient, type TestClient } from './helpers';
+import { syncTest as it, type TestClient } from './helpers';
 
 const NOWHERE = 'http://127.0.0.1:9';
-
-afterEach(() => cleanupClients());
 
 function pending(client: TestClient): { action: string; recordId: string; version: string | null }[] {
   return client.context
@@ -17,24 +15,26 @@ function pending(client: TestClient): { action: string; recordId: string; versio
 }
 
 describe('collapse rules', () => {
-  it('insert then update stays one insert that carries the update', async () => {
-    const client = await createClient(NOWHERE);
+  it('insert then update stays one insert that carries the update', async ({ openClient }) => {
+    const client = await openClient(NOWHERE);
     const item = await client.todos.insert({ text: 'first' });
     await client.todos.update({ id: item.id, text: 'second' });
     expect(pending(client)).toEqual([{ action: 'insert', recordId: item.id, version: null }]);
     expect((await client.todos.lookup(item.id))?.text).toBe('second');
   });
 
-  it('insert then delete leaves nothing to send and no row', async () => {
-    const client = await createClient(NOWHERE);
+  it('insert then delete leaves nothing to send and no row', async ({ openClient }) => {
+    const client = await openClient(NOWHERE);
     const item = await client.todos.insert({ text: 'short-lived' });
     await client.todos.del(item);
     expect(pending(client)).toEqual([]);
     expect(await client.todos.lookup(item.id)).toBeNull();
   });
 
-  it('update then update stays one update with the version and base of the first edit', async () => {
-    const client = await createClient(NOWHERE);
+  it('update then update stays one update with the version and base of the first edit', async ({
+    openClient,
+  }) => {
+    const client = await openClient(NOWHERE);
     client.store
       .tableByName('todoitem')
       .upsertMany([{ id: 'synced', text: 'server text', complete: false, version: 'v1', deleted: false }]);
@@ -46,8 +46,8 @@ describe('collapse rules', () => {
     expect(operations[0]?.base).toMatchObject({ text: 'server text', complete: false, version: 'v1' });
   });
 
-  it('update then delete becomes one delete with the first version and base', async () => {
-    const client = await createClient(NOWHERE);
+  it('update then delete becomes one delete with the first version and base', async ({ openClient }) => {
+    const client = await openClient(NOWHERE);
     client.store
       .tableByName('todoitem')
       .upsertMany([{ id: 'synced', text: 'server text', complete: false, version: 'v1', deleted: false }]);
@@ -60,8 +60,10 @@ describe('collapse rules', () => {
     expect(operations[0]?.item).toMatchObject({ text: 'edited' });
   });
 
-  it('an update or an insert after a pending delete of the same id is a QueueError, and nothing changes', async () => {
-    const client = await createClient(NOWHERE);
+  it('an update or an insert after a pending delete of the same id is a QueueError, and nothing changes', async ({
+    openClient,
+  }) => {
+    const client = await openClient(NOWHERE);
     client.store
       .tableByName('todoitem')
       .upsertMany([{ id: 'synced', text: 'server text', complete: false, version: 'v1', deleted: false }]);
@@ -75,8 +77,10 @@ describe('collapse rules', () => {
     expect(await client.todos.lookup('synced')).toBeNull();
   });
 
-  it('an operation being pushed is not collapsed into: the change is queued after it', async () => {
-    const client = await createClient(NOWHERE);
+  it('an operation being pushed is not collapsed into: the change is queued after it', async ({
+    openClient,
+  }) => {
+    const client = await openClient(NOWHERE);
     const item = await client.todos.insert({ text: 'v1' });
     const [insert] = client.context.getPendingOperations();
     client.store.operations.update(insert!.id, { pushing: true });
@@ -87,8 +91,8 @@ describe('collapse rules', () => {
     expect(pending(client).map((operation) => operation.action)).toEqual(['insert', 'delete']);
   });
 
-  it('keeps operations of different records apart, in queue order', async () => {
-    const client = await createClient(NOWHERE);
+  it('keeps operations of different records apart, in queue order', async ({ openClient }) => {
+    const client = await openClient(NOWHERE);
     const a = await client.todos.insert({ text: 'a' });
     const b = await client.todos.insert({ text: 'b' });
     await client.todos.update({ id: a.id, complete: true });
@@ -97,15 +101,15 @@ describe('collapse rules', () => {
 });
 
 describe('local writes', () => {
-  it('rolls back the row when its queue entry cannot be written, and vice versa', async () => {
-    const client = await createClient(NOWHERE);
+  it('rolls back the row when its queue entry cannot be written, and vice versa', async ({ openClient }) => {
+    const client = await openClient(NOWHERE);
     await expect(client.todos.insert({ text: 'x', complete: 'yes' as unknown as boolean })).rejects.toThrow();
     expect(pending(client)).toEqual([]);
     expect(await client.todos.read()).toHaveLength(0);
   });
 
-  it('refuses unknown columns and missing records with typed errors', async () => {
-    const client = await createClient(NOWHERE);
+  it('refuses unknown columns and missing records with typed errors', async ({ openClient }) => {
+    const client = await openClient(NOWHERE);
     await expect(client.todos.insert({ text: 'x', colour: 'red' } as never)).rejects.toBeInstanceOf(
       SyncUsageError,
     );
@@ -114,8 +118,8 @@ describe('local writes', () => {
     expect(pending(client)).toEqual([]);
   });
 
-  it('reads through the query builder like the SDK', async () => {
-    const client = await createClient(NOWHERE);
+  it('reads through the query builder like the SDK', async ({ openClient }) => {
+    const client = await openClient(NOWHERE);
     for (const [text, complete] of [
       ['b', false],
       ['a', false],

@@ -5,27 +5,20 @@
  * not downloaded again by every later pull.
  */
 import { describe, expect, it } from 'vitest';
-import { Query } from '../../../main/sync';
 import {
   createClient,
+  prefixes,
   seedServerDirect,
   serverRows,
   serverUpdate,
+  slice,
   type TestClient,
   useTestBackend,
 } from './helpers';
 
 const backend = useTestBackend();
 
-let prefixCount = 0;
-function newPrefix(): string {
-  prefixCount++;
-  return `t${String(prefixCount).padStart(3, '0')}`;
-}
-
-function slice(prefix: string): Query {
-  return new Query('todoitem').where({ id: { ge: `${prefix}-`, lt: `${prefix}.` } });
-}
+const newPrefix = prefixes('t');
 
 function tiedIds(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(5, '0')}`);

@@ -9,11 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { PurgeRefusedError, Query, SyncUsageError } from '../../../main/sync';
 import {
   createClient,
+  prefixes,
   seedServer,
   serverDelete,
   serverGet,
   serverInsert,
   serverUpdate,
+  slice,
   seedServerDirect,
   shareOneUpdatedAt,
   type TestClient,
@@ -22,16 +24,7 @@ import {
 
 const backend = useTestBackend();
 
-let prefixCount = 0;
-function newPrefix(): string {
-  prefixCount++;
-  return `p${String(prefixCount).padStart(3, '0')}`;
-}
-
-/** The rows whose id starts with `prefix` (ids are `<prefix>-<n>`). */
-function slice(prefix: string): Query {
-  return new Query('todoitem').where({ id: { ge: `${prefix}-`, lt: `${prefix}.` } });
-}
+const newPrefix = prefixes('p');
 
 function pageRequests(client: TestClient): URLSearchParams[] {
   return client.requests

@@ -4,11 +4,11 @@
  * is never called twice at once, a failure that stops the push is reported once with the
  * queue intact, and counts stay right.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { NetworkError, type PushHandler } from '../../../main/sync';
 import { startTestBackend, type TestBackend } from '../../support/backend';
 import { startFaultProxy, type FaultProxy } from '../../reliability/support/fault-proxy';
-import { cleanupClients, createClient, serverRows } from './helpers';
+import { serverRows, syncTest as it } from './helpers';
 
 let backend: TestBackend;
 let proxy: FaultProxy;
@@ -22,7 +22,6 @@ afterAll(async () => {
 });
 afterEach(() => {
   proxy.setHooks(undefined);
-  cleanupClients();
 });
 
 /** Watches the exchanges through the proxy: how many at once, and per record. */
@@ -53,8 +52,10 @@ function watchExchanges(): { maxInFlight: number; overlaps: string[]; order: str
 }
 
 describe('several operations in flight', () => {
-  it('sends different records at once, each record’s operations one after another', async () => {
-    const client = await createClient(proxy.url);
+  it('sends different records at once, each record’s operations one after another', async ({
+    openClient,
+  }) => {
+    const client = await openClient(proxy.url);
     const ids: string[] = [];
     for (let index = 0; index < 24; index++) {
       ids.push((await client.todos.insert({ id: `c-${index}`, text: `todo ${index}` })).id);
@@ -85,8 +86,10 @@ describe('several operations in flight', () => {
     expect(client.context.getStatus().phase).toEqual({ kind: 'idle' });
   });
 
-  it('lists a long queue once per push, not once per answer, and still takes edits queued meanwhile', async () => {
-    const client = await createClient(backend.url);
+  it('lists a long queue once per push, not once per answer, and still takes edits queued meanwhile', async ({
+    openClient,
+  }) => {
+    const client = await openClient(backend.url);
     for (let index = 0; index < 200; index++)
       await client.todos.insert({ id: `q-${index}`, text: `queued ${index}` });
     const operations = client.store.operations;
@@ -107,8 +110,8 @@ describe('several operations in flight', () => {
     expect((await serverRows(backend.url)).filter((row) => row.id.startsWith('q-'))).toHaveLength(201);
   });
 
-  it('calls the push handler for one refusal at a time, and counts each once', async () => {
-    const client = await createClient(proxy.url);
+  it('calls the push handler for one refusal at a time, and counts each once', async ({ openClient }) => {
+    const client = await openClient(proxy.url);
     for (let index = 0; index < 10; index++) await client.todos.insert({ text: `refused ${index} #refuse` });
     for (let index = 0; index < 6; index++) await client.todos.insert({ text: `accepted ${index}` });
     let calls = 0;
@@ -133,8 +136,10 @@ describe('several operations in flight', () => {
     expect(client.context.getPendingOperations()).toHaveLength(10);
   });
 
-  it('a connection lost mid-push stops it once, with every unsent operation still queued and none marked', async () => {
-    const client = await createClient(proxy.url);
+  it('a connection lost mid-push stops it once, with every unsent operation still queued and none marked', async ({
+    openClient,
+  }) => {
+    const client = await openClient(proxy.url);
     for (let index = 0; index < 30; index++)
       await client.todos.insert({ id: `n-${index}`, text: `n ${index}` });
     let forwarded = 0;

@@ -4,23 +4,13 @@
  * syncs. Also two engine behaviours found on real servers: a refused insert that is then
  * deleted, and both forms of onConflict.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { newTodoSchema } from '../../../common/ipc-contract';
 import { TODO_LIMITS } from '../../../common/todo-limits';
 import { PushError, Query, runSyncPass, type PushHandler } from '../../../main/sync';
 import { startTestBackend, type TestBackend } from '../../support/backend';
 import { startFaultProxy, type FaultProxy } from '../../reliability/support/fault-proxy';
-import {
-  cleanupClients,
-  createClient,
-  seedServerDirect,
-  serverGet,
-  serverInsert,
-  serverUpdate,
-} from './helpers';
-import { afterEach } from 'vitest';
-
-afterEach(() => cleanupClients());
+import { seedServerDirect, serverGet, serverInsert, serverUpdate, syncTest as it } from './helpers';
 
 function pageTops(requests: { method: string; path: string }[]): string[] {
   return requests
@@ -35,10 +25,12 @@ describe('a server that allows at most 100 rows per request', () => {
   });
   afterAll(async () => server.stop());
 
-  it('is read with the limit it states, remembered for that backend across restarts', async () => {
+  it('is read with the limit it states, remembered for that backend across restarts', async ({
+    openClient,
+  }) => {
     const ids = Array.from({ length: 250 }, (_, index) => `m-${String(index).padStart(4, '0')}`);
     seedServerDirect(server.dataDir, ids, '2022-01-01T00:00:00.000Z');
-    const client = await createClient(server.url);
+    const client = await openClient(server.url);
     const first = await client.context.pull(new Query('todoitem'), 'all');
     expect(first.upserted).toBe(250);
     expect((await client.todos.read()).length).toBe(250);
@@ -53,7 +45,7 @@ describe('a server that allows at most 100 rows per request', () => {
     expect(pageTops(restarted.requests)).toEqual(['100']);
 
     // A smaller page the caller asks for is used as asked.
-    const small = await createClient(server.url);
+    const small = await openClient(server.url);
     await small.context.pull(new Query('todoitem'), 'small', { pageSize: 40 });
     expect((await small.todos.read()).length).toBe(251);
     expect(pageTops(small.requests)[0]).toBe('40');
@@ -67,8 +59,8 @@ describe('a server with the default 100 kB body limit', () => {
   });
   afterAll(async () => server.stop());
 
-  it('refuses an oversize record, which becomes a refused change in plain words', async () => {
-    const client = await createClient(server.url);
+  it('refuses an oversize record, which becomes a refused change in plain words', async ({ openClient }) => {
+    const client = await openClient(server.url);
     await client.todos.insert({ id: 'big', text: 'A long story', notes: 'x'.repeat(150_000) });
     const pushed = await client.context.push();
     expect(pushed.issues).toHaveLength(1);
@@ -79,7 +71,9 @@ describe('a server with the default 100 kB body limit', () => {
     expect(await serverGet(server.url, 'big')).toBeUndefined();
   });
 
-  it('takes the largest todo the app accepts, even in a script of three-byte characters', async () => {
+  it('takes the largest todo the app accepts, even in a script of three-byte characters', async ({
+    openClient,
+  }) => {
     const text = 'ü'.repeat(TODO_LIMITS.textMaxLength);
     // Three UTF-8 bytes each: as many as fit in the notes' byte budget.
     const notes = '語'.repeat(Math.floor(TODO_LIMITS.notesMaxBytes / 3));
@@ -88,7 +82,7 @@ describe('a server with the default 100 kB body limit', () => {
     expect(
       newTodoSchema.safeParse({ text: 'ascii', notes: 'n'.repeat(TODO_LIMITS.notesMaxLength) }).success,
     ).toBe(true);
-    const client = await createClient(server.url);
+    const client = await openClient(server.url);
     await client.todos.insert({ id: 'largest', text, notes });
     const pushed = await client.context.push();
     expect(pushed).toMatchObject({ pushed: 1, issues: [] });
@@ -108,9 +102,11 @@ describe('one operation that keeps failing with a server error', () => {
     await server.stop();
   });
 
-  it('does not hold back other records nor incoming changes, and the result counts what happened', async () => {
+  it('does not hold back other records nor incoming changes, and the result counts what happened', async ({
+    openClient,
+  }) => {
     await serverInsert(server.url, { id: 'stuck', text: 'synced once' });
-    const client = await createClient(proxy.url);
+    const client = await openClient(proxy.url);
     await client.context.pull(new Query('todoitem'), 'all');
     await client.todos.update({ id: 'stuck', text: 'edited here' });
     await client.todos.insert({ id: 'fine-1', text: 'first new' });
@@ -150,8 +146,8 @@ describe('engine behaviours on a plain server', () => {
   });
   afterAll(async () => server.stop());
 
-  it('a refused insert that the person then deletes leaves nothing behind', async () => {
-    const client = await createClient(server.url);
+  it('a refused insert that the person then deletes leaves nothing behind', async ({ openClient }) => {
+    const client = await openClient(server.url);
     await client.todos.insert({ id: 'refused', text: 'not welcome #refuse' });
     await client.context.push();
     expect(client.context.listIssues()).toMatchObject([{ kind: 'rejected', action: 'insert' }]);
@@ -164,7 +160,7 @@ describe('engine behaviours on a plain server', () => {
     expect(await client.todos.lookup('refused')).toBeNull();
   });
 
-  it.each([
+  it.for([
     {
       form: 'onConflict(pushError), as the SDK calls it',
       handler: (seen: unknown[]): PushHandler => ({
@@ -183,10 +179,10 @@ describe('engine behaviours on a plain server', () => {
         },
       }),
     },
-  ])('calls a conflict handler written as $form', async ({ handler }) => {
+  ])('calls a conflict handler written as $form', async ({ handler }, { openClient }) => {
     const id = `conflict-${Math.random().toString(36).slice(2)}`;
     await serverInsert(server.url, { id, text: 'original' });
-    const client = await createClient(server.url);
+    const client = await openClient(server.url);
     await client.context.pull(new Query('todoitem'), 'all');
     await serverUpdate(server.url, id, { text: 'changed on the server' });
     await client.todos.update({ id, text: 'changed here' });
