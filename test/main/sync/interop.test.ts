@@ -7,15 +7,13 @@
  * The SDK's known defects are avoided, not triggered: no changeAction('delete'), no date in a
  * pull filter, no request without a response.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { todoTable, type TodoItem } from '../../../common/todo-table';
 import { openStore } from '../../../main/store';
 import type { Store } from '../../../main/store/types';
 import { MobileServiceClient, Query, type SyncContext, type SyncTable } from '../../../main/sync';
-import { startTestBackend, type TestBackend } from '../../support/backend';
+import { backendFixture, fixtureTest } from '../../support/fixtures';
 import {
   openSdkSyncClient,
   sdkQuery,
@@ -24,50 +22,46 @@ import {
   type SdkSyncClient,
 } from '../../support/sdk';
 
-let backend: TestBackend;
-const cleanups: (() => void)[] = [];
-
-beforeAll(async () => {
-  backend = await startTestBackend();
-});
-
-afterAll(async () => {
-  await backend.stop();
-});
-
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()?.();
-});
-
-function temporaryStore(tables: Parameters<typeof openStore>[0]['tables']): Store {
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-interop-'));
-  const store = openStore({ path: path.join(folder, 'store.sqlite'), tables });
-  cleanups.push(() => {
-    store.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
-  return store;
-}
-
 interface OurClient {
   context: SyncContext;
   todos: SyncTable<TodoItem>;
   store: Store;
 }
 
-async function ourClient(): Promise<OurClient> {
-  const store = temporaryStore([todoTable]);
-  const client = new MobileServiceClient(backend.url, { extraHeaders: () => backend.headers });
-  const context = client.getSyncContext();
-  await context.initialize(store);
-  return { context, todos: client.getSyncTable(todoTable), store };
-}
+type SdkClient = SdkSyncClient & { store: Store };
 
-/** The SDK's client; `store` is the store of ours its adapter writes into. */
-async function sdkClient(): Promise<SdkSyncClient & { store: Store }> {
-  const store = temporaryStore([]);
-  return { ...(await openSdkSyncClient({ url: backend.url, store })), store };
-}
+/**
+ * One real server for the file; per test, `ourClient()` and `sdkClient()` open the two kinds of
+ * client on it, each on a temporary store of ours that is closed and removed after the test.
+ */
+const it = fixtureTest
+  .extend('backend', { scope: 'file' }, backendFixture())
+  .extend(
+    'temporaryStore',
+    async ({ tempDir, defer }): Promise<(tables: Parameters<typeof openStore>[0]['tables']) => Store> =>
+      (tables) => {
+        const folder = tempDir('todo-sync-interop-');
+        const store = openStore({ path: path.join(folder, 'store.sqlite'), tables });
+        defer(() => store.close());
+        return store;
+      },
+  )
+  .extend('ourClient', async ({ backend, temporaryStore }): Promise<() => Promise<OurClient>> => async () => {
+    const store = temporaryStore([todoTable]);
+    const client = new MobileServiceClient(backend.url, { extraHeaders: () => backend.headers });
+    const context = client.getSyncContext();
+    await context.initialize(store);
+    return { context, todos: client.getSyncTable(todoTable), store };
+  })
+  .extend(
+    'sdkClient',
+    /** The SDK's client; `store` is the store of ours its adapter writes into. */
+    async ({ backend, temporaryStore }): Promise<() => Promise<SdkClient>> =>
+      async () => {
+        const store = temporaryStore([]);
+        return { ...(await openSdkSyncClient({ url: backend.url, store })), store };
+      },
+  );
 
 /** Text unique to a test, so the shared server's other rows never match by accident. */
 function label(name: string): string {
@@ -79,7 +73,10 @@ async function sdkLookup(sdk: SdkSyncClient, id: string): Promise<SdkRecord | un
 }
 
 describe('records written by the SDK', () => {
-  it('reach our engine: inserts, then updates and deletes through incremental pulls', async () => {
+  it('reach our engine: inserts, then updates and deletes through incremental pulls', async ({
+    ourClient,
+    sdkClient,
+  }) => {
     const sdk = await sdkClient();
     const ours = await ourClient();
     const first = label('from the SDK');
@@ -116,7 +113,10 @@ describe('records written by the SDK', () => {
 });
 
 describe('records written by our engine', () => {
-  it('reach the SDK: inserts, then updates and deletes through its incremental pull', async () => {
+  it('reach the SDK: inserts, then updates and deletes through its incremental pull', async ({
+    ourClient,
+    sdkClient,
+  }) => {
     const ours = await ourClient();
     const sdk = await sdkClient();
     const first = label('from our engine');
@@ -154,9 +154,15 @@ describe('records written by our engine', () => {
 
 describe('a conflict between the SDK and us', () => {
   /** One record both clients hold at the same version. */
-  async function sharedRecord(): Promise<{
+  async function sharedRecord({
+    ourClient,
+    sdkClient,
+  }: {
+    ourClient: () => Promise<OurClient>;
+    sdkClient: () => Promise<SdkClient>;
+  }): Promise<{
     ours: OurClient;
-    sdk: SdkSyncClient & { store: Store };
+    sdk: SdkClient;
     id: string;
     text: string;
   }> {
@@ -170,8 +176,11 @@ describe('a conflict between the SDK and us', () => {
     return { ours, sdk, id: record.id, text };
   }
 
-  it('is seen by our engine when the SDK pushed first, and kept for the person under "ask"', async () => {
-    const { ours, sdk, id, text } = await sharedRecord();
+  it('is seen by our engine when the SDK pushed first, and kept for the person under "ask"', async ({
+    ourClient,
+    sdkClient,
+  }) => {
+    const { ours, sdk, id, text } = await sharedRecord({ ourClient, sdkClient });
     const sdkRecord = await sdkLookup(sdk, id);
     await sdk.table.update({ ...sdkRecord, text: `${text} (the SDK's edit)` });
     expect(await sdk.context.push()).toEqual([]);
@@ -195,8 +204,11 @@ describe('a conflict between the SDK and us', () => {
     expect(await sdkLookup(sdk, id)).toMatchObject({ text: `${text} (our edit)` });
   });
 
-  it('is seen by the SDK when we pushed first: its conflict handler gets our record as the server record', async () => {
-    const { ours, sdk, id, text } = await sharedRecord();
+  it('is seen by the SDK when we pushed first: its conflict handler gets our record as the server record', async ({
+    ourClient,
+    sdkClient,
+  }) => {
+    const { ours, sdk, id, text } = await sharedRecord({ ourClient, sdkClient });
     await ours.todos.update({ id, text: `${text} (our edit)`, complete: true });
     expect((await ours.context.push()).pushed).toBe(1);
 
@@ -232,8 +244,11 @@ describe('a conflict between the SDK and us', () => {
     expect(await ours.todos.lookup(id)).toMatchObject({ text: `${text} (our edit)` });
   });
 
-  it('of an update against a delete: the SDK fails its push on the 404, our engine records a conflict', async () => {
-    const deletedByUs = await sharedRecord();
+  it('of an update against a delete: the SDK fails its push on the 404, our engine records a conflict', async ({
+    ourClient,
+    sdkClient,
+  }) => {
+    const deletedByUs = await sharedRecord({ ourClient, sdkClient });
     await deletedByUs.ours.todos.del(deletedByUs.id);
     await deletedByUs.ours.context.push();
     const sdkRecord = await sdkLookup(deletedByUs.sdk, deletedByUs.id);
@@ -246,7 +261,7 @@ describe('a conflict between the SDK and us', () => {
     const sdkOperations = await deletedByUs.sdk.adapter.read(sdkQuery('__operations'));
     expect(sdkOperations).toEqual([expect.objectContaining({ action: 'update', itemId: deletedByUs.id })]);
 
-    const deletedBySdk = await sharedRecord();
+    const deletedBySdk = await sharedRecord({ ourClient, sdkClient });
     await deletedBySdk.sdk.table.del({ id: deletedBySdk.id });
     expect(await deletedBySdk.sdk.context.push()).toEqual([]);
     deletedBySdk.ours.context.setConflictPolicy('todoitem', 'ask');
