@@ -3,34 +3,36 @@
  * newcomer can try the whole flow; without the switch it stays open. Real backend processes.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   BACKEND_AUTH_ENV,
   startEmbeddedBackend,
   type EmbeddedBackend,
 } from '../../../main/services/backend-process';
+import { fixtureTest } from '../../support/fixtures';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function start(env: Record<string, string | undefined>): Promise<EmbeddedBackend> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-embedded-auth-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const backend = await startEmbeddedBackend({
-    projectRoot: repoRoot,
-    dataDir,
-    env,
-    nodePath: process.execPath,
-  });
-  cleanups.push(() => backend.stop());
-  return backend;
-}
+/** `start(env)`: an embedded backend with `env` on a temporary folder; stopped, then the folder removed, after the test. */
+const it = fixtureTest.extend(
+  'start',
+  async ({
+    tempDir,
+    defer,
+  }): Promise<(env: Record<string, string | undefined>) => Promise<EmbeddedBackend>> =>
+    async (env) => {
+      const dataDir = tempDir('todo-sync-embedded-auth-');
+      const backend = await startEmbeddedBackend({
+        projectRoot: repoRoot,
+        dataDir,
+        env,
+        nodePath: process.execPath,
+      });
+      defer(() => backend.stop());
+      return backend;
+    },
+);
 
 /** The token the server's sign-in page hands out. */
 async function stubToken(url: string): Promise<string> {
@@ -46,7 +48,9 @@ function signedWith(token: string, secret: string): boolean {
 }
 
 describe('the embedded backend and TODO_BACKEND_AUTH', { timeout: 90_000 }, () => {
-  it('with TODO_BACKEND_AUTH=1 it signs tokens with its own random secret; without it, it does not', async () => {
+  it('with TODO_BACKEND_AUTH=1 it signs tokens with its own random secret; without it, it does not', async ({
+    start,
+  }) => {
     const [signedIn, open] = await Promise.all([
       start({ ...process.env, [BACKEND_AUTH_ENV]: '1' }),
       start({ ...process.env, [BACKEND_AUTH_ENV]: undefined }),

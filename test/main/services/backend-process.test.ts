@@ -4,10 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { BACKEND_KEY_HEADER } from '../../../common/local-backend';
 import {
   BackendKeys,
@@ -16,20 +15,10 @@ import {
   startEmbeddedBackend,
   type EmbeddedBackend,
 } from '../../../main/services/backend-process';
+import { fixtureTest } from '../../support/fixtures';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const ZUMO = { 'ZUMO-API-VERSION': '2.0.0', 'Content-Type': 'application/json' };
-const cleanups: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-embedded-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function isAlive(pid: number): boolean {
   try {
@@ -48,15 +37,27 @@ async function waitUntilGone(pid: number, limitMs: number): Promise<boolean> {
   return !isAlive(pid);
 }
 
-async function start(dataDir: string): Promise<EmbeddedBackend> {
-  const backend = await startEmbeddedBackend({ projectRoot: repoRoot, dataDir, nodePath: process.execPath });
-  cleanups.push(() => backend.stop());
-  return backend;
-}
+/** `start(dataDir)`: an embedded backend on `dataDir`, stopped after the test. */
+const it = fixtureTest.extend(
+  'start',
+  async ({ defer }): Promise<(dataDir: string) => Promise<EmbeddedBackend>> =>
+    async (dataDir) => {
+      const backend = await startEmbeddedBackend({
+        projectRoot: repoRoot,
+        dataDir,
+        nodePath: process.execPath,
+      });
+      defer(() => backend.stop());
+      return backend;
+    },
+);
 
 // Each test starts the real server under tsx, which takes seconds on a busy machine.
 describe('embedded backend', { timeout: 90_000 }, () => {
-  it('starts the real server on a free port with its data in the given folder, and stops it', async () => {
+  it('starts the real server on a free port with its data in the given folder, and stops it', async ({
+    tempDir,
+    start,
+  }) => {
     const dataDir = path.join(tempDir(), 'backend');
     const backend = await start(dataDir);
     expect(backend.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -90,7 +91,7 @@ describe('embedded backend', { timeout: 90_000 }, () => {
     expect(unexpected).toBe(false);
   });
 
-  it('keeps its data across restarts in the same folder', async () => {
+  it('keeps its data across restarts in the same folder', async ({ tempDir, start }) => {
     const dataDir = tempDir();
     const first = await start(dataDir);
     const id = randomUUID();
@@ -113,20 +114,20 @@ describe('embedded backend', { timeout: 90_000 }, () => {
     expect(read.status).toBe(200);
   });
 
-  it('reports an unexpected exit', async () => {
+  it('reports an unexpected exit', async ({ tempDir, start }) => {
     const backend = await start(tempDir());
     const reported = new Promise<string>((resolve) => backend.onUnexpectedExit(resolve));
     process.kill(backend.pid ?? 0, 'SIGKILL');
     expect(await reported).toMatch(/stopped unexpectedly \(SIGKILL\)/);
   });
 
-  it('does not outlive the app when the app is killed outright', async () => {
+  it('does not outlive the app when the app is killed outright', async ({ tempDir, defer }) => {
     const parent = spawn(
       process.execPath,
       ['--import', 'tsx', path.join(__dirname, 'fixtures', 'embedded-backend-parent.ts'), tempDir()],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    cleanups.push(() => {
+    defer(() => {
       parent.kill('SIGKILL');
     });
     const childPid = await new Promise<number>((resolve, reject) => {
@@ -139,7 +140,7 @@ describe('embedded backend', { timeout: 90_000 }, () => {
       parent.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       parent.once('exit', () => reject(new Error(`the parent exited early:\n${output}`)));
     });
-    cleanups.push(() => {
+    defer(() => {
       if (isAlive(childPid)) process.kill(childPid, 'SIGKILL');
     });
     expect(isAlive(childPid)).toBe(true);
@@ -148,13 +149,13 @@ describe('embedded backend', { timeout: 90_000 }, () => {
     expect(await waitUntilGone(childPid, 20_000)).toBe(true);
   });
 
-  it('says plainly when Node cannot be found', async () => {
+  it('says plainly when Node cannot be found', async ({ tempDir }) => {
     await expect(
       startEmbeddedBackend({ projectRoot: repoRoot, dataDir: tempDir(), nodePath: '/nonexistent/node' }),
     ).rejects.toThrow(/Node\.js was not found \(\/nonexistent\/node\).*TODO_BACKEND_URL/);
   });
 
-  it('says plainly when the backend script is missing or fails', async () => {
+  it('says plainly when the backend script is missing or fails', async ({ tempDir }) => {
     const notAProject = tempDir();
     await expect(
       startEmbeddedBackend({ projectRoot: notAProject, dataDir: tempDir(), nodePath: process.execPath }),
