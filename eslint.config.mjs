@@ -33,6 +33,19 @@ const noMainCode = {
 };
 const noPreloadCode = { regex: '(^|/)preload(/|$)', message: 'The bridge is used through window.todoSync.' };
 const noRendererCode = { regex: '(^|/)renderer(/|$)', message: 'UI code stays in renderer/.' };
+// zod and the IPC schemas stay out of the UI bundle (about 200 kB): main checks every payload,
+// and the values the UI needs (provider names, field labels) live in zod-free common/ modules.
+const noZodInUi = {
+  name: 'zod',
+  message: 'zod stays out of the UI bundle: main validates every payload.',
+  allowTypeImports: true,
+};
+const noSchemasInUi = {
+  regex: '(^|/)common/(ipc-contract|table-zod)$',
+  message:
+    'Only types from the contract and table-zod: their schemas would load zod into the UI bundle; put a value the UI needs in a zod-free common/ module.',
+  allowTypeImports: true,
+};
 
 /** no-restricted-imports does not merge options across blocks, so each area lists all of its bans. */
 function restrictImports({ paths = [], patterns = [], allowTypeImports = false }) {
@@ -41,8 +54,9 @@ function restrictImports({ paths = [], patterns = [], allowTypeImports = false }
     '@typescript-eslint/no-restricted-imports': [
       'error',
       {
-        paths: paths.map((path) => ({ ...path, allowTypeImports })),
-        patterns: patterns.map((pattern) => ({ ...pattern, allowTypeImports })),
+        // An entry may set its own allowTypeImports (a ban on values only).
+        paths: paths.map((path) => ({ allowTypeImports, ...path })),
+        patterns: patterns.map((pattern) => ({ allowTypeImports, ...pattern })),
       },
     ],
   };
@@ -194,8 +208,8 @@ export default defineConfig(
   {
     files: ['renderer/**'],
     rules: restrictImports({
-      paths: [electronImport, ...nodeBuiltins.paths],
-      patterns: [electronSubpath, ...nodeBuiltins.patterns, noMainCode, noPreloadCode],
+      paths: [electronImport, ...nodeBuiltins.paths, noZodInUi],
+      patterns: [electronSubpath, ...nodeBuiltins.patterns, noMainCode, noPreloadCode, noSchemasInUi],
     }),
   },
   {

@@ -139,15 +139,7 @@ export const settingsPatchSchema = z
 
 export const resetLocalDataSchema = z.strictObject({ discardUnsyncedChanges: z.boolean() });
 
-/** App Service Authentication's providers, by the name its URLs use; any other name is a custom provider. */
-export const SIGN_IN_PROVIDERS = [
-  { id: 'aad', label: 'Microsoft Entra ID' },
-  { id: 'microsoftaccount', label: 'Microsoft account' },
-  { id: 'google', label: 'Google' },
-  { id: 'facebook', label: 'Facebook' },
-  { id: 'twitter', label: 'X' },
-  { id: 'apple', label: 'Apple' },
-] as const;
+export { SIGN_IN_PROVIDERS } from './sign-in-providers';
 export const signInProviderSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'A provider name has letters, digits, - and _ only');

@@ -1,5 +1,3 @@
-// First: zod must know the CSP allows no eval before any schema runs.
-import './zod-config';
 import { render } from 'preact';
 import { App } from './components/App';
 import './styles/app.css';

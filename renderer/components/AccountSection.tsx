@@ -5,7 +5,8 @@
  * this only asks for it and shows the outcome.
  */
 import { useId } from 'preact/hooks';
-import { SIGN_IN_PROVIDERS, type AccountView } from '../../common/ipc-contract';
+import type { AccountView } from '../../common/ipc-contract';
+import { SIGN_IN_PROVIDERS } from '../../common/sign-in-providers';
 import { CUSTOM_PROVIDER, useAccount } from '../hooks/useAccount';
 import { FormProblem } from './FieldMessages';
 import { ConfirmGroup, ExportUnsyncedButton, unsyncedLead } from './UnsyncedExport';

@@ -5,7 +5,8 @@
  * and allow the basic-text keeping of the sign-in.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { SIGN_IN_PROVIDERS, type AccountView } from '../../common/ipc-contract';
+import type { AccountView } from '../../common/ipc-contract';
+import { SIGN_IN_PROVIDERS } from '../../common/sign-in-providers';
 import { AppError, describeError, todoSync } from '../api';
 import { useUnsyncedExport } from './useUnsyncedExport';
 
