@@ -3,10 +3,9 @@
  * backend's life cycle, settings reaching the engine and the scheduler, and an auth token
  * that is refused and never logged. Real store, real server.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { SyncStatus } from '../../../common/sync-types';
 import {
   createAppServices,
@@ -16,36 +15,33 @@ import {
   type AppServicesOptions,
 } from '../../../main/services/app-services';
 import { startEmbeddedBackend, type EmbeddedBackend } from '../../../main/services/backend-process';
-import { backendKeyFor, startTestBackend, type TestBackend } from '../../support/backend';
+import { backendKeyFor, startTestBackend } from '../../support/backend';
+import { backendFixture, fixtureTest } from '../../support/fixtures';
 import { recordingLogger } from './support/memory-key-values';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-let backend: TestBackend;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  backend = await startTestBackend();
-});
-afterAll(async () => {
-  await backend?.stop();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-app-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function open(options: Partial<AppServicesOptions> = {}): Promise<AppServices> {
-  // A test server's key goes with its URL, as the embedded backend's does in the app.
-  const backendKey = options.backendUrl ? backendKeyFor(options.backendUrl) : null;
-  const services = await createAppServices({ userDataPath: tempDir(), env: {}, backendKey, ...options });
-  cleanups.push(() => services.close());
-  return services;
-}
+/**
+ * One test backend for the file; per test, `open(options)` starts the app's services on a
+ * temporary user-data folder (unless given one) and closes them after the test.
+ */
+const it = fixtureTest
+  .extend('backend', { scope: 'file' }, backendFixture())
+  .extend(
+    'open',
+    async ({ tempDir, defer }): Promise<(options?: Partial<AppServicesOptions>) => Promise<AppServices>> =>
+      async (options = {}) => {
+        // A test server's key goes with its URL, as the embedded backend's does in the app.
+        const backendKey = options.backendUrl ? backendKeyFor(options.backendUrl) : null;
+        const services = await createAppServices({
+          userDataPath: tempDir('todo-sync-app-'),
+          env: {},
+          backendKey,
+          ...options,
+        });
+        defer(() => services.close());
+        return services;
+      },
+  );
 
 function isAlive(pid: number): boolean {
   try {
@@ -57,7 +53,7 @@ function isAlive(pid: number): boolean {
 }
 
 describe('opening the store', () => {
-  it('refuses to start with a clear message when the database cannot be opened', async () => {
+  it('refuses to start with a clear message when the database cannot be opened', async ({ tempDir }) => {
     const userData = tempDir();
     // A folder where the database file should be: nothing can open it.
     mkdirSync(path.join(userData, DATABASE_FILE_NAME));
@@ -66,7 +62,10 @@ describe('opening the store', () => {
     await expect(failure).rejects.toThrow(/^Todo Sync could not open its data\. /);
   });
 
-  it('starts with an empty database when the file is damaged, and tells the person', async () => {
+  it('starts with an empty database when the file is damaged, and tells the person', async ({
+    tempDir,
+    open,
+  }) => {
     const userData = tempDir();
     writeFileSync(path.join(userData, DATABASE_FILE_NAME), 'this is not a database'.repeat(100));
     const services = await open({ userDataPath: userData });
@@ -76,13 +75,13 @@ describe('opening the store', () => {
     expect(page.total).toBe(0);
   });
 
-  it('refuses to start when TODO_BACKEND_URL is not http(s), naming the variable', async () => {
+  it('refuses to start when TODO_BACKEND_URL is not http(s), naming the variable', async ({ tempDir }) => {
     await expect(
       createAppServices({ userDataPath: tempDir(), env: { TODO_BACKEND_URL: 'ftp://x' } }),
     ).rejects.toThrow(/TODO_BACKEND_URL/);
   });
 
-  it('uses TODO_BACKEND_URL over the saved setting', async () => {
+  it('uses TODO_BACKEND_URL over the saved setting', async ({ open, backend }) => {
     const services = await open({
       env: { TODO_BACKEND_URL: backend.url, TODO_BACKEND_KEY: backend.key ?? '' },
     });
@@ -92,7 +91,7 @@ describe('opening the store', () => {
 });
 
 describe('two app instances', () => {
-  it('with different user-data folders sync through one backend', async () => {
+  it('with different user-data folders sync through one backend', async ({ open, backend }) => {
     const alice = await open({ backendUrl: backend.url });
     const bob = await open({ backendUrl: backend.url });
     const added = await alice.handlers['todos:add']({ text: 'shared through the backend' });
@@ -115,7 +114,10 @@ describe('two app instances', () => {
 });
 
 describe('the embedded backend', { timeout: 90_000 }, () => {
-  it('is started when nothing is configured, synced with, and stopped on close', async () => {
+  it('is started when nothing is configured, synced with, and stopped on close', async ({
+    tempDir,
+    open,
+  }) => {
     let started: EmbeddedBackend | undefined;
     const userData = tempDir();
     const services = await open({
@@ -141,7 +143,7 @@ describe('the embedded backend', { timeout: 90_000 }, () => {
     expect(isAlive(started.pid)).toBe(false);
   });
 
-  it('is stopped when the app closes while it is still starting', async () => {
+  it('is stopped when the app closes while it is still starting', async ({ open }) => {
     let finishStarting: (backend: EmbeddedBackend) => void = () => undefined;
     let stopped = false;
     const services = await open({
@@ -163,7 +165,7 @@ describe('the embedded backend', { timeout: 90_000 }, () => {
     expect(stopped).toBe(true);
   });
 
-  it('failing to start leaves the app working local-only, saying why', async () => {
+  it('failing to start leaves the app working local-only, saying why', async ({ open }) => {
     const services = await open({
       startEmbeddedBackend: () => Promise.reject(new Error('The local backend could not start: no Node.')),
     });
@@ -176,7 +178,7 @@ describe('the embedded backend', { timeout: 90_000 }, () => {
 });
 
 describe('settings reach the engine and the scheduler', () => {
-  it('a new interval moves the next background sync', async () => {
+  it('a new interval moves the next background sync', async ({ open, backend }) => {
     const services = await open({ backendUrl: backend.url });
     const next = new Promise<SyncStatus>((resolve) =>
       services.onStatusChanged((status) => status.nextSyncAt && status.lastSyncedAt && resolve(status)),
@@ -192,7 +194,7 @@ describe('settings reach the engine and the scheduler', () => {
     );
   });
 
-  it('the conflict policy applies to the engine', async () => {
+  it('the conflict policy applies to the engine', async ({ open, backend }) => {
     const services = await open({ backendUrl: backend.url });
     const { syncContext } = services.parts;
     expect(syncContext.getConflictPolicy('todoitem')).toBe('merge');
@@ -200,7 +202,10 @@ describe('settings reach the engine and the scheduler', () => {
     expect(syncContext.getConflictPolicy('todoitem')).toBe('server-wins');
   });
 
-  it('a refused token pauses syncing as unauthorized, is never logged, and a new token resumes', async () => {
+  it('a refused token pauses syncing as unauthorized, is never logged, and a new token resumes', async ({
+    open,
+    backend,
+  }) => {
     const logger = recordingLogger();
     const services = await open({ backendUrl: backend.url, logger });
     const token = 'not-a-valid-token-4242';
@@ -223,23 +228,27 @@ describe('settings reach the engine and the scheduler', () => {
     expect(logger.lines.join('\n')).toMatch(/auth token set/);
   });
 
-  it('moving to another backend pulls it from scratch', { timeout: 90_000 }, async () => {
-    // A server the person picks in Settings, run open: the app holds no key for it.
-    const other = await startTestBackend({ open: true });
-    cleanups.push(() => other.stop());
-    const services = await open({ backendUrl: backend.url });
-    await services.handlers['todos:add']({ text: 'on the first' });
-    await services.syncService.syncNow();
+  it(
+    'moving to another backend pulls it from scratch',
+    { timeout: 90_000 },
+    async ({ open, defer, backend }) => {
+      // A server the person picks in Settings, run open: the app holds no key for it.
+      const other = await startTestBackend({ open: true });
+      defer(() => other.stop());
+      const services = await open({ backendUrl: backend.url });
+      await services.handlers['todos:add']({ text: 'on the first' });
+      await services.syncService.syncNow();
 
-    await fetch(`${other.url}/tables/todoitem`, {
-      method: 'POST',
-      headers: { 'ZUMO-API-VERSION': '2.0.0', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: 'old-row-on-other', text: 'older than any watermark', complete: false }),
-    });
-    await services.handlers['settings:set']({ backendUrl: other.url });
-    expect(services.getStatus().backendUrl).toBe(other.url);
-    await services.syncService.syncNow();
-    const page = await services.handlers['todos:query']({ filter: 'all', skip: 0, take: 10 });
-    expect(page.items.map((item) => item.id)).toContain('old-row-on-other');
-  });
+      await fetch(`${other.url}/tables/todoitem`, {
+        method: 'POST',
+        headers: { 'ZUMO-API-VERSION': '2.0.0', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ id: 'old-row-on-other', text: 'older than any watermark', complete: false }),
+      });
+      await services.handlers['settings:set']({ backendUrl: other.url });
+      expect(services.getStatus().backendUrl).toBe(other.url);
+      await services.syncService.syncNow();
+      const page = await services.handlers['todos:query']({ filter: 'all', skip: 0, take: 10 });
+      expect(page.items.map((item) => item.id)).toContain('old-row-on-other');
+    },
+  );
 });
