@@ -1,22 +1,13 @@
 /**
- * The data behind the virtual list: pages of todos fetched on demand for the rows in view.
- *
- * Pages belong to a generation; a new query or a data change starts a new generation and
- * fetches the pages in view, while the previous generation stays on screen until that batch
- * arrives. Swapping in one step avoids flashes of empty rows while someone types a search.
+ * The data behind the virtual list, as a hook: a TodoWindowCache (renderer/todo-window-cache.ts)
+ * holds the pages and decides what to fetch; this subscribes to it, loads a new generation when
+ * the query or the data changes, and hands the list a snapshot that changes when the rows do.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
-import type { TodoCounts, TodoFilter, TodoListItem, TodoPage } from '../../common/ipc-contract';
-import { describeError, todoSync } from '../api';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
+import type { TodoCounts, TodoListItem } from '../../common/ipc-contract';
+import { queryKeyOf, TodoWindowCache, type TodoWindowQuery } from '../todo-window-cache';
 
-export const PAGE_SIZE = 100;
-/** Newest first: a todo just added appears at the top, under the field it was typed in. */
-const SORT = { by: 'createdAt', direction: 'desc' } as const;
-
-export interface TodoWindowQuery {
-  filter: TodoFilter;
-  search: string;
-}
+export { PAGE_SIZE, type TodoWindowQuery } from '../todo-window-cache';
 
 export interface TodoWindow {
   /** Rows matching the query. */
@@ -34,166 +25,43 @@ export interface TodoWindow {
   refresh(): Promise<void>;
 }
 
-interface PageSet {
-  generation: number;
-  pages: Map<number, TodoListItem[]>;
-  total: number;
-  counts: TodoCounts;
-}
+type WindowActions = Pick<TodoWindow, 'rowAt' | 'setVisibleRange' | 'patchRow' | 'refresh'>;
 
-const NO_COUNTS: TodoCounts = { all: 0, active: 0, completed: 0, today: 0, upcoming: 0, overdue: 0 };
-
-function pagesCovering(first: number, last: number): number[] {
-  const pages: number[] = [];
-  for (
-    let page = Math.floor(first / PAGE_SIZE);
-    page <= Math.floor(Math.max(first, last) / PAGE_SIZE);
-    page++
-  ) {
-    pages.push(page);
-  }
-  return pages;
-}
-
-function fetchPage(query: TodoWindowQuery, page: number): Promise<TodoPage> {
-  const search = query.search.trim();
-  return todoSync.queryTodos({
-    filter: query.filter,
-    ...(search ? { search } : {}),
-    sort: SORT,
-    // All shows the Completed section after the active todos (see useCompletedSection).
-    ...(query.filter === 'all' ? { completedLast: true } : {}),
-    skip: page * PAGE_SIZE,
-    take: PAGE_SIZE,
-  });
-}
+const next = (tick: number) => tick + 1;
 
 export function useTodoWindow(query: TodoWindowQuery, dataVersion: number): TodoWindow {
-  const [renderTick, rerender] = useReducer((tick: number) => tick + 1, 0);
-  const [error, setError] = useState<string | null>(null);
-  const shown = useRef<PageSet>({ generation: 0, pages: new Map(), total: 0, counts: NO_COUNTS });
-  const generation = useRef(0);
-  const ready = useRef(false);
-  const inFlight = useRef(new Set<string>());
-  const range = useRef({ first: 0, last: 0 });
-  const refreshWaiters = useRef<{ generation: number; resolve(): void }[]>([]);
-  const queryRef = useRef(query);
-  queryRef.current = query;
-
-  const loadMissingPages = useCallback(() => {
-    const current = shown.current;
-    // Until the current generation's first batch has landed, scrolling waits for the swap.
-    if (current.generation !== generation.current) return;
-    for (const page of pagesCovering(range.current.first, range.current.last)) {
-      const key = `${current.generation}:${page}`;
-      if (current.pages.has(page) || inFlight.current.has(key)) continue;
-      if (page * PAGE_SIZE >= current.total && page > 0) continue;
-      inFlight.current.add(key);
-      fetchPage(queryRef.current, page).then(
-        (result) => {
-          inFlight.current.delete(key);
-          if (shown.current.generation !== current.generation) return;
-          shown.current.pages.set(page, result.items);
-          shown.current.total = result.total;
-          shown.current.counts = result.counts;
-          rerender(0);
-        },
-        (failure: unknown) => {
-          inFlight.current.delete(key);
-          if (shown.current.generation === current.generation) setError(describeError(failure));
-        },
-      );
-    }
-  }, []);
-
-  const queryKey = `${query.filter}\u0000${query.search.trim()}`;
-  const previousQueryKey = useRef(queryKey);
-  const [refreshTick, forceRefresh] = useReducer((tick: number) => tick + 1, 0);
+  const [cache] = useState(() => new TodoWindowCache());
+  const [renderTick, rerender] = useReducer(next, 0);
+  const [reloadTick, requestReload] = useReducer(next, 0);
+  const actions = useState<WindowActions>(() => ({
+    rowAt: (index) => cache.rowAt(index),
+    setVisibleRange: (first, last) => cache.setVisibleRange(first, last),
+    patchRow: (id, changes) => cache.patchRow(id, changes),
+    refresh: () => {
+      // Settled by the first generation started after this call: the one the re-render loads.
+      const settled = cache.afterNextLoad();
+      requestReload(0);
+      return settled;
+    },
+  }))[0];
 
   useEffect(() => {
-    if (previousQueryKey.current !== queryKey) {
-      previousQueryKey.current = queryKey;
-      ready.current = false;
-      range.current = { first: 0, last: Math.max(0, range.current.last - range.current.first) };
-    }
-    const next = ++generation.current;
-    const wanted = pagesCovering(range.current.first, range.current.last);
-    let cancelled = false;
-    const settleWaiters = () => {
-      const waiting = refreshWaiters.current;
-      refreshWaiters.current = waiting.filter((waiter) => waiter.generation > next);
-      for (const waiter of waiting) if (waiter.generation <= next) waiter.resolve();
-    };
-    Promise.all(wanted.map((page) => fetchPage(queryRef.current, page))).then(
-      (results) => {
-        if (cancelled || generation.current !== next) return;
-        const pages = new Map<number, TodoListItem[]>();
-        wanted.forEach((page, i) => pages.set(page, results[i]?.items ?? []));
-        const last = results[results.length - 1];
-        shown.current = {
-          generation: next,
-          pages,
-          total: last?.total ?? 0,
-          counts: last?.counts ?? NO_COUNTS,
-        };
-        ready.current = true;
-        setError(null);
-        rerender(0);
-        settleWaiters();
-        loadMissingPages();
-      },
-      (failure: unknown) => {
-        if (cancelled || generation.current !== next) return;
-        ready.current = true;
-        setError(describeError(failure));
-        settleWaiters();
-      },
-    );
+    const unsubscribe = cache.subscribe(() => rerender(0));
     return () => {
-      cancelled = true;
+      unsubscribe();
+      cache.dispose();
     };
-  }, [queryKey, dataVersion, refreshTick, loadMissingPages]);
+  }, [cache]);
 
-  const setVisibleRange = useCallback(
-    (first: number, last: number) => {
-      if (range.current.first === first && range.current.last === last) return;
-      range.current = { first, last };
-      loadMissingPages();
-    },
-    [loadMissingPages],
-  );
+  const latestQuery = useRef(query);
+  latestQuery.current = query;
+  const queryKey = queryKeyOf(query);
+  useEffect(() => cache.load(latestQuery.current), [cache, queryKey, dataVersion, reloadTick]);
 
-  const refresh = useCallback(
-    () =>
-      new Promise<void>((resolve) => {
-        // Settled by the first generation started after this call.
-        refreshWaiters.current.push({ generation: generation.current + 1, resolve });
-        forceRefresh(0);
-      }),
-    [],
-  );
-
-  const rowAt = useCallback((index: number): TodoListItem | undefined => {
-    return shown.current.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
-  }, []);
-
-  const patchRow = useCallback((id: string, changes: Partial<TodoListItem>) => {
-    for (const items of shown.current.pages.values()) {
-      const at = items.findIndex((item) => item.id === id);
-      const item = items[at];
-      if (item) {
-        items[at] = { ...item, ...changes };
-        rerender(0);
-        return;
-      }
-    }
-  }, []);
-
-  const { total, counts, generation: shownGeneration } = shown.current;
-  const isReady = ready.current;
+  const { total, counts, ready, error, shownGeneration } = cache;
   return useMemo(
-    () => ({ total, counts, ready: isReady, error, rowAt, setVisibleRange, patchRow, refresh }),
+    () => ({ total, counts, ready, error, ...actions }),
     // A new page or a patched row changes what rowAt returns; the generation and a tick capture that.
-    [total, counts, isReady, error, shownGeneration, renderTick, rowAt, setVisibleRange, patchRow, refresh],
+    [total, counts, ready, error, shownGeneration, renderTick, actions],
   );
 }
