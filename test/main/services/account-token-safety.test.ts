@@ -5,10 +5,9 @@
  * lend it to another server), plain http refused for other computers, and private file modes.
  * Real store files, real servers with --auth.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, vi } from 'vitest';
 import { todoTable } from '../../../common/todo-table';
 import {
   createAppServices,
@@ -18,13 +17,13 @@ import {
 import { SETTINGS_STORAGE_KEY, SettingsService } from '../../../main/services/settings';
 import { openStore } from '../../../main/store';
 import { startTestBackend, type TestBackend } from '../../support/backend';
+import { fixtureTest } from '../../support/fixtures';
 import { followingLoginUi } from '../../support/login-follower';
 import { MemoryKeyValues } from './support/memory-key-values';
 import { testCipher } from './support/test-cipher';
 
 let serverA: TestBackend;
 let serverB: TestBackend;
-const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
   [serverA, serverB] = await Promise.all([
@@ -35,22 +34,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([serverA?.stop(), serverB?.stop()]);
 });
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-token-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+type Open = (options: Partial<AppServicesOptions> & { userDataPath: string }) => Promise<AppServices>;
 
-async function open(options: Partial<AppServicesOptions> & { userDataPath: string }): Promise<AppServices> {
+/** `open(options)`: the app's services on `options.userDataPath`, closed after the test. */
+const it = fixtureTest.extend('open', async ({ defer }): Promise<Open> => async (options) => {
   const services = await createAppServices({ env: {}, tokenCipher: testCipher(), ...options });
-  cleanups.push(() => services.close());
+  defer(() => services.close());
   return services;
-}
+});
 
 /** Every byte of every file in the folder (databases, their WAL, anything else). */
 function allBytes(folder: string): Buffer {
@@ -172,7 +167,10 @@ describe('the token in settings', () => {
 });
 
 describe('the token on disk, through the app', { timeout: 90_000 }, () => {
-  it('a plaintext token from an older version is encrypted and its old bytes are erased from the file', async () => {
+  it('a plaintext token from an older version is encrypted and its old bytes are erased from the file', async ({
+    tempDir,
+    open,
+  }) => {
     const userData = tempDir();
     const token = `legacy-plaintext-token-${'x'.repeat(40)}`;
     // What an older version left: the token inside the settings value, in todo-sync.db.
@@ -195,7 +193,10 @@ describe('the token on disk, through the app', { timeout: 90_000 }, () => {
     expect(allBytes(userData).includes(token)).toBe(false);
   });
 
-  it('after signing in and syncing, the token is in no file; the folder is 0700 and the databases 0600', async () => {
+  it('after signing in and syncing, the token is in no file; the folder is 0700 and the databases 0600', async ({
+    tempDir,
+    open,
+  }) => {
     const userData = tempDir();
     const services = await open({
       userDataPath: userData,
@@ -225,7 +226,10 @@ describe('the token on disk, through the app', { timeout: 90_000 }, () => {
     }
   });
 
-  it('after an address change, no request carries the old server’s token to the new one', async () => {
+  it('after an address change, no request carries the old server’s token to the new one', async ({
+    tempDir,
+    open,
+  }) => {
     const services = await open({
       userDataPath: tempDir(),
       backendUrl: serverA.url,
