@@ -7,75 +7,79 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { todoTable } from '../../../common/todo-table';
 import { createAppServices, type AppServices } from '../../../main/services/app-services';
 import { MobileServiceClient, Query } from '../../../main/sync';
 import { openStore } from '../../../main/store';
-import { backendHeaders, startTestBackend, type TestBackend } from '../../support/backend';
+import { backendHeaders } from '../../support/backend';
+import { backendFixture, fixtureTest } from '../../support/fixtures';
 import { followSignIn, type FollowerOptions } from '../../support/login-follower';
 import { expiredToken } from '../../support/tokens';
 import { testCipher } from './support/test-cipher';
-
-let server: TestBackend;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  server = await startTestBackend({ auth: true });
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** One app; `person.name` is who stands at the identity provider when the window opens. */
-async function openApp(userData: string, person: { name: string }): Promise<AppServices> {
-  const follower: FollowerOptions = {};
-  const services = await createAppServices({
-    userDataPath: userData,
-    env: {},
-    backendUrl: server.url,
-    backendKey: server.key,
-    tokenCipher: testCipher('os', Buffer.alloc(32, 7)),
-    loginUi: {
-      signIn: ({ loginUrl, isDone }) =>
-        followSignIn(loginUrl, isDone, { ...follower, loginHint: person.name }),
-    },
-  });
-  cleanups.push(() => services.close());
-  return services;
-}
 
 async function texts(services: AppServices): Promise<string[]> {
   const page = await services.handlers['todos:query']({ filter: 'all', skip: 0, take: 100 });
   return page.items.map((item) => item.text).sort();
 }
 
-/** What the server holds for `name`, read by a separate client signed in as them. */
-async function serverTextsOf(name: string): Promise<string[]> {
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-reader-'));
-  const store = openStore({ path: path.join(folder, 'reader.db'), tables: [todoTable] });
-  try {
-    const client = new MobileServiceClient(server.url, {
-      extraHeaders: () => backendHeaders(server.url),
-      loginUi: { signIn: ({ loginUrl, isDone }) => followSignIn(loginUrl, isDone, { loginHint: name }) },
+type OpenApp = (userData: string, person: { name: string }) => Promise<AppServices>;
+
+/**
+ * One server with sign-in for the file. `openApp(userData, person)`: one app, closed after the
+ * test; `person.name` is who stands at the identity provider when the window opens.
+ * `serverTextsOf(name)`: what the server holds for `name`, read by a separate client signed in
+ * as them.
+ */
+const it = fixtureTest
+  .extend('server', { scope: 'file' }, backendFixture({ auth: true }))
+  .extend('openApp', async ({ server, defer }): Promise<OpenApp> => async (userData, person) => {
+    const follower: FollowerOptions = {};
+    const services = await createAppServices({
+      userDataPath: userData,
+      env: {},
+      backendUrl: server.url,
+      backendKey: server.key,
+      tokenCipher: testCipher('os', Buffer.alloc(32, 7)),
+      loginUi: {
+        signIn: ({ loginUrl, isDone }) =>
+          followSignIn(loginUrl, isDone, { ...follower, loginHint: person.name }),
+      },
     });
-    await client.getSyncContext().initialize(store);
-    await client.login('google');
-    await client.getSyncContext().pull(new Query('todoitem'), 'all');
-    return (await client.getSyncTable(todoTable).read()).map((todo) => todo.text).sort();
-  } finally {
-    store.close();
-    rmSync(folder, { recursive: true, force: true });
-  }
-}
+    defer(() => services.close());
+    return services;
+  })
+  .extend(
+    'serverTextsOf',
+    async ({ server }): Promise<(name: string) => Promise<string[]>> =>
+      async (name) => {
+        const folder = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-reader-'));
+        const store = openStore({ path: path.join(folder, 'reader.db'), tables: [todoTable] });
+        try {
+          const client = new MobileServiceClient(server.url, {
+            extraHeaders: () => backendHeaders(server.url),
+            loginUi: {
+              signIn: ({ loginUrl, isDone }) => followSignIn(loginUrl, isDone, { loginHint: name }),
+            },
+          });
+          await client.getSyncContext().initialize(store);
+          await client.login('google');
+          await client.getSyncContext().pull(new Query('todoitem'), 'all');
+          return (await client.getSyncTable(todoTable).read()).map((todo) => todo.text).sort();
+        } finally {
+          store.close();
+          rmSync(folder, { recursive: true, force: true });
+        }
+      },
+  );
 
 describe('two people on one computer', { timeout: 120_000 }, () => {
-  it('each sees and pushes only their own todos; unsynced edits on both sides survive the switches', async () => {
-    const userData = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-people-'));
-    cleanups.push(() => rmSync(userData, { recursive: true, force: true }));
+  it('each sees and pushes only their own todos; unsynced edits on both sides survive the switches', async ({
+    tempDir,
+    openApp,
+    serverTextsOf,
+  }) => {
+    const userData = tempDir('todo-sync-people-');
     const person = { name: 'anna' };
     const app = await openApp(userData, person);
     // Before anyone signs in: the open account's todo, in today's todo-sync.db.
@@ -139,9 +143,13 @@ describe('two people on one computer', { timeout: 120_000 }, () => {
     expect(again.getStatus().pendingOperations).toBe(1);
   });
 
-  it('an ended session pauses syncing with "sign in again"; signing in again resumes with the queue intact', async () => {
-    const userData = mkdtempSync(path.join(os.tmpdir(), 'todo-sync-expiry-'));
-    cleanups.push(() => rmSync(userData, { recursive: true, force: true }));
+  it('an ended session pauses syncing with "sign in again"; signing in again resumes with the queue intact', async ({
+    tempDir,
+    openApp,
+    serverTextsOf,
+    server,
+  }) => {
+    const userData = tempDir('todo-sync-expiry-');
     const app = await openApp(userData, { name: 'cleo' });
     await app.handlers['account:sign-in']({ provider: 'google' });
     const session = app.parts.settings.getSession();
