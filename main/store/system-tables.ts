@@ -303,32 +303,37 @@ function decodeIssue(row: Record<string, unknown>): SyncIssueRecord {
   };
 }
 
+/** A new issue checked field by field, as the INSERT's parameters in column order. */
+function checkedIssueParams(issue: NewSyncIssue): SqlValue[] {
+  const checked = assertKnownKeys(issue, NEW_ISSUE_KEYS, 'A sync issue');
+  const httpStatus = checked.httpStatus ?? null;
+  if (httpStatus !== null && (typeof httpStatus !== 'number' || !Number.isSafeInteger(httpStatus))) {
+    throw new StoreError('invalid-value', 'A sync issue httpStatus must be a whole number or null.');
+  }
+  if (typeof checked.message !== 'string' || !isWellFormedText(checked.message)) {
+    throw new StoreError('invalid-value', 'A sync issue message must be text.');
+  }
+  return [
+    checkId(checked.operationId, 'A sync issue operationId'),
+    checkIssueKind(checked.kind),
+    checkText(checked.tableName, 'A sync issue tableName'),
+    checkText(checked.recordId, 'A sync issue recordId'),
+    checkAction(checked.action, 'A sync issue action'),
+    httpStatus,
+    checked.message,
+    encodeSnapshot(checked.serverRecord ?? null, 'A sync issue serverRecord'),
+    encodeSnapshot(checked.clientRecord ?? null, 'A sync issue clientRecord'),
+    encodeSnapshot(checked.baseRecord ?? null, 'A sync issue baseRecord'),
+    Date.now(),
+  ];
+}
+
 export function createSyncIssueLog(connection: Connection): SyncIssueLog {
   const table = SYSTEM_TABLES.syncIssues;
   const guard = <T>(action: string, fn: () => T): T => connection.guard(`${action} sync issues`, fn);
   return {
     add(issue: NewSyncIssue) {
-      const checked = assertKnownKeys(issue, NEW_ISSUE_KEYS, 'A sync issue');
-      const httpStatus = checked.httpStatus ?? null;
-      if (httpStatus !== null && (typeof httpStatus !== 'number' || !Number.isSafeInteger(httpStatus))) {
-        throw new StoreError('invalid-value', 'A sync issue httpStatus must be a whole number or null.');
-      }
-      if (typeof checked.message !== 'string' || !isWellFormedText(checked.message)) {
-        throw new StoreError('invalid-value', 'A sync issue message must be text.');
-      }
-      const params: SqlValue[] = [
-        checkId(checked.operationId, 'A sync issue operationId'),
-        checkIssueKind(checked.kind),
-        checkText(checked.tableName, 'A sync issue tableName'),
-        checkText(checked.recordId, 'A sync issue recordId'),
-        checkAction(checked.action, 'A sync issue action'),
-        httpStatus,
-        checked.message,
-        encodeSnapshot(checked.serverRecord ?? null, 'A sync issue serverRecord'),
-        encodeSnapshot(checked.clientRecord ?? null, 'A sync issue clientRecord'),
-        encodeSnapshot(checked.baseRecord ?? null, 'A sync issue baseRecord'),
-        Date.now(),
-      ];
+      const params = checkedIssueParams(issue);
       const row = guard('Saving', () =>
         connection.row(
           `INSERT INTO ${table} ("operationId", "kind", "tableName", "recordId", "action", "httpStatus", "message",
