@@ -5,7 +5,9 @@
 import type Database from 'better-sqlite3';
 import type { SqlValue } from './codec';
 import { StoreError, translateSqliteError } from './errors';
-import type { WalCheckpointer } from './wal-checkpointer';
+import { pulledPageWriter, type PulledPageWrite } from './pulled-page';
+import type { StoreWorker } from './store-worker';
+import type { PulledPageResult } from './types';
 
 type Statement = Database.Statement<unknown[], unknown>;
 type StatementMode = 'run' | 'rows' | 'raw' | 'pluck';
@@ -14,11 +16,12 @@ const STATEMENT_CACHE_LIMIT = 500;
 
 export class Connection {
   private readonly statements = new Map<string, Statement>();
+  private writePageHere: ((page: PulledPageWrite) => PulledPageResult) | null = null;
 
   /** With a checkpointer, WAL checkpoints run on its worker thread instead of inside our commits. */
   constructor(
     readonly db: Database.Database,
-    private readonly checkpointer: WalCheckpointer | null = null,
+    private readonly checkpointer: StoreWorker | null = null,
   ) {}
 
   /** After a write that committed (not one inside an open transaction): let the WAL be checkpointed. */
@@ -97,6 +100,27 @@ export class Connection {
     } finally {
       this.db.pragma('synchronous = FULL');
     }
+  }
+
+  /**
+   * A pulled page, on the worker when there is one (see store-worker.ts), else here with
+   * relaxed durability. SQLite's failures are translated as `guard` does.
+   */
+  async writePulledPage(page: PulledPageWrite, context: string): Promise<PulledPageResult> {
+    if (!this.db.open) throw new StoreError('io', `${context} failed: the store is already closed.`);
+    const onWorker = this.db.inTransaction ? null : this.checkpointer?.writePulledPage(page);
+    if (onWorker) {
+      const result = await onWorker.catch((error: unknown) => {
+        throw translateSqliteError(error, context);
+      });
+      if (result) {
+        this.committed();
+        return result;
+      }
+    }
+    this.writePageHere ??= pulledPageWriter(this.db);
+    const write = this.writePageHere;
+    return this.guard(context, () => this.relaxedTransaction(() => write(page)));
   }
 
   /** Stops the checkpointer (its connection first, so ours is the last), then closes the database. */

@@ -9,6 +9,7 @@ import type { Connection } from './connection';
 import { StoreError } from './errors';
 import { compileQuery, compileWhere, type CompiledQuery } from './query-compiler';
 import { foldSqlValue, type ColumnLayout, type TableLayout } from './table-layout';
+import type { PulledPageWrite } from './pulled-page';
 import type { DataTable, InsertInput, QueryResult, StoreQuery, Where } from './types';
 
 export type Row = Record<string, unknown>;
@@ -216,6 +217,25 @@ export class SqliteDataTable implements DataTable<Row> {
         }
       }),
     );
+  }
+
+  /**
+   * A pulled page's rows and deletions checked and encoded for Store.writePulledPage, which
+   * writes them (perhaps on the store's worker thread). Each row's parameters start with its id.
+   */
+  encodePulled(
+    records: readonly InsertInput<Row>[],
+    deletions: readonly string[],
+  ): Pick<PulledPageWrite, 'upsertSql' | 'rows' | 'deleteSql' | 'deletions'> {
+    if (!Array.isArray(records) || !Array.isArray(deletions))
+      throw new StoreError('invalid-value', `${this.label('Upsert')}: needs lists of records and ids.`);
+    const rows = records.map((record) => {
+      const values: SqlValue[] = [];
+      this.encodeRow(this.checkRecord(record, 'Upsert'), values, null);
+      return values;
+    });
+    const ids = deletions.map((id: unknown) => this.checkId(id, 'Delete'));
+    return { upsertSql: this.upsertSql, rows, deleteSql: this.deleteSql, deletions: ids };
   }
 
   deleteMany(ids: readonly string[]): number {

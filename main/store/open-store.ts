@@ -20,14 +20,18 @@ import {
   createOperationLog,
   createSyncIssueLog,
   createWatermarkStore,
+  pendingRecordIdsQuery,
+  watermarkWrite,
 } from './system-tables';
 import { buildLayout, declarationKey, validateDeclaration } from './table-layout';
-import { WalCheckpointer } from './wal-checkpointer';
+import { StoreWorker } from './store-worker';
 import type {
   DataTable,
   KeyValueStore,
   OpenStoreOptions,
   OperationLog,
+  PulledPage,
+  PulledPageResult,
   Store,
   StoreNotice,
   StoreQuery,
@@ -255,6 +259,8 @@ interface DeclaredTable {
   table: SqliteDataTable;
 }
 
+const ROWS_ENCODED_PER_TURN = 250;
+
 class SqliteStore implements LocalStore {
   readonly operations: OperationLog;
   readonly syncIssues: SyncIssueLog;
@@ -314,6 +320,26 @@ class SqliteStore implements LocalStore {
     );
   }
 
+  async writePulledPage(tableName: string, page: PulledPage): Promise<PulledPageResult> {
+    const known = this.tables.get(tableName);
+    if (!known) throw new StoreError('unknown-table', `No table named "${String(tableName)}" is declared.`);
+    // Encoded a slice per turn of the event loop: a page at once holds it for several ms.
+    const encoded = known.table.encodePulled([], page.deletions);
+    for (let start = 0; start < page.upserts.length; start += ROWS_ENCODED_PER_TURN) {
+      if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const slice = page.upserts.slice(start, start + ROWS_ENCODED_PER_TURN);
+      encoded.rows.push(...known.table.encodePulled(slice, []).rows);
+    }
+    return this.connection.writePulledPage(
+      {
+        ...encoded,
+        pending: pendingRecordIdsQuery(tableName),
+        then: page.watermark ? [watermarkWrite(page.watermark)] : [],
+      },
+      'Saving pulled records',
+    );
+  }
+
   explainQuery(tableName: string, query?: StoreQuery<Row>): ExplainedQuery {
     const known = this.tables.get(tableName);
     if (!known) throw new StoreError('unknown-table', `No table named "${tableName}" is declared.`);
@@ -336,9 +362,13 @@ class SqliteStore implements LocalStore {
 }
 
 function createStore(path: string, options: OpenStoreOptions, notice: StoreNotice | null): SqliteStore {
-  const db = openDatabase(path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, options.nativeBinding);
-  // Checkpoints off the main thread: see wal-checkpointer.ts.
-  const connection = new Connection(db, new WalCheckpointer({ path, nativeBinding: options.nativeBinding }));
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const db = openDatabase(path, busyTimeoutMs, options.nativeBinding);
+  // Pulled pages and checkpoints off the main thread: see store-worker.ts.
+  const connection = new Connection(
+    db,
+    new StoreWorker({ path, nativeBinding: options.nativeBinding, busyTimeoutMs }),
+  );
   try {
     connection.guard('Upgrading the database', () => migrateSystemTables(connection));
     // A concurrent newer app could have migrated between our check and our lock.

@@ -7,6 +7,7 @@ import type { OperationAction } from '../../common/sync-types';
 import { assertJsonValue, isPlainObject, isWellFormedText, type SqlValue } from './codec';
 import type { Connection } from './connection';
 import { StoreError } from './errors';
+import type { SqlWrite } from './pulled-page';
 import { SYSTEM_TABLES } from './system-table-names';
 import type {
   KeyValueStore,
@@ -146,6 +147,14 @@ const OPERATION_FIELD_ENCODERS: readonly [string, (value: unknown) => SqlValue][
   ['createdAt', (value) => checkDate(value, 'Operation createdAt')],
 ];
 
+/** The ids of a table's records with queued operations, as SQL (a pulled page reads it on the store's worker). */
+export function pendingRecordIdsQuery(tableName: string): SqlWrite {
+  return {
+    sql: `SELECT DISTINCT "recordId" FROM ${SYSTEM_TABLES.operations} WHERE "tableName" = ?`,
+    params: [checkText(tableName, 'A table name')],
+  };
+}
+
 export function createOperationLog(connection: Connection): OperationLog {
   const table = SYSTEM_TABLES.operations;
   const guard = <T>(action: string, fn: () => T): T =>
@@ -249,10 +258,8 @@ export function createOperationLog(connection: Connection): OperationLog {
       return (rows[0]?.[0] as number | null) ?? 0;
     },
     pendingRecordIds(tableName) {
-      const name = checkText(tableName, 'A table name');
-      const rows = guard('Reading', () =>
-        connection.rawRows(`SELECT DISTINCT "recordId" FROM ${table} WHERE "tableName" = ?`, [name]),
-      );
+      const query = pendingRecordIdsQuery(tableName);
+      const rows = guard('Reading', () => connection.rawRows(query.sql, query.params));
       return new Set(rows.map((row) => row[0] as string));
     },
     resetPushing() {
@@ -433,6 +440,36 @@ export function createSyncIssueLog(connection: Connection): SyncIssueLog {
 
 // ------------------------------------------------------------------ watermarks
 
+/** Saving a watermark, as SQL: checked here, run by the store or by its worker with a pulled page. */
+export function watermarkWrite(watermark: PullWatermark): SqlWrite {
+  const checked = assertKnownKeys(
+    watermark,
+    new Set(['tableName', 'queryId', 'updatedAt', 'seenAtWatermark', 'lastId']),
+    'A watermark',
+  );
+  const seen = checked.seenAtWatermark;
+  if (!isPlainObject(seen) || !Object.values(seen).every((version) => typeof version === 'string')) {
+    throw new StoreError('invalid-value', 'A watermark seenAtWatermark must map record ids to version text.');
+  }
+  assertJsonValue(seen, 'A watermark seenAtWatermark');
+  const params: SqlValue[] = [
+    checkText(checked.tableName, 'A watermark tableName'),
+    checkText(checked.queryId, 'A watermark queryId'),
+    checkDate(checked.updatedAt, 'A watermark updatedAt'),
+    JSON.stringify(seen),
+    checked.lastId === undefined || checked.lastId === null
+      ? null
+      : checkText(checked.lastId, 'A watermark lastId'),
+  ];
+  return {
+    sql: `INSERT INTO ${SYSTEM_TABLES.watermarks} ("tableName", "queryId", "updatedAt", "seenAtWatermark", "lastId") VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT("tableName", "queryId") DO UPDATE SET
+             "updatedAt" = excluded."updatedAt", "seenAtWatermark" = excluded."seenAtWatermark",
+             "lastId" = excluded."lastId"`,
+    params,
+  };
+}
+
 export function createWatermarkStore(connection: Connection): WatermarkStore {
   const table = SYSTEM_TABLES.watermarks;
   const guard = <T>(action: string, fn: () => T): T => connection.guard(`${action} the pull watermark`, fn);
@@ -458,37 +495,8 @@ export function createWatermarkStore(connection: Connection): WatermarkStore {
       };
     },
     set(watermark: PullWatermark) {
-      const checked = assertKnownKeys(
-        watermark,
-        new Set(['tableName', 'queryId', 'updatedAt', 'seenAtWatermark', 'lastId']),
-        'A watermark',
-      );
-      const seen = checked.seenAtWatermark;
-      if (!isPlainObject(seen) || !Object.values(seen).every((version) => typeof version === 'string')) {
-        throw new StoreError(
-          'invalid-value',
-          'A watermark seenAtWatermark must map record ids to version text.',
-        );
-      }
-      assertJsonValue(seen, 'A watermark seenAtWatermark');
-      const params: SqlValue[] = [
-        checkText(checked.tableName, 'A watermark tableName'),
-        checkText(checked.queryId, 'A watermark queryId'),
-        checkDate(checked.updatedAt, 'A watermark updatedAt'),
-        JSON.stringify(seen),
-        checked.lastId === undefined || checked.lastId === null
-          ? null
-          : checkText(checked.lastId, 'A watermark lastId'),
-      ];
-      guard('Saving', () =>
-        connection.run(
-          `INSERT INTO ${table} ("tableName", "queryId", "updatedAt", "seenAtWatermark", "lastId") VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT("tableName", "queryId") DO UPDATE SET
-             "updatedAt" = excluded."updatedAt", "seenAtWatermark" = excluded."seenAtWatermark",
-             "lastId" = excluded."lastId"`,
-          params,
-        ),
-      );
+      const write = watermarkWrite(watermark);
+      guard('Saving', () => connection.run(write.sql, write.params));
     },
     clearTable(tableName) {
       const name = checkText(tableName, 'A watermark tableName');

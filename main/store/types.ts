@@ -222,11 +222,31 @@ export interface Store {
    * pulled page with its watermark). Inside another transaction the outer one decides.
    */
   transaction<T>(fn: () => T, options?: TransactionOptions): T;
+  /**
+   * Writes one pulled page in one transaction with relaxed durability (see `transaction`): its
+   * rows upserted and its deletions made, except for records with queued operations, then its
+   * watermark. On the store's worker thread when it has one, so the main thread stays free.
+   */
+  writePulledPage(tableName: string, page: PulledPage): Promise<PulledPageResult>;
   readonly operations: OperationLog;
   readonly syncIssues: SyncIssueLog;
   readonly watermarks: WatermarkStore;
   readonly keyValues: KeyValueStore;
   close(): void;
+}
+
+export interface PulledPage {
+  upserts: readonly (SystemColumns & Record<string, unknown>)[];
+  /** Ids the server deleted. */
+  deletions: readonly string[];
+  watermark?: PullWatermark | undefined;
+}
+
+export interface PulledPageResult {
+  upserted: number;
+  deleted: number;
+  /** Rows and deletions left alone because the record has queued operations. */
+  skippedPending: number;
 }
 
 export interface OpenStoreOptions {

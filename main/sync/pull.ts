@@ -283,7 +283,7 @@ async function applyReceived(run: PullRun, start: PullPosition, page: Page): Pro
   await applyPage(env, shape, fresh, watermark, result);
   if (fresh.length > 0) env.status.dataChanged(shape.tableName);
   // Let IPC and timers run between pages even when the next page is already here.
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await nextTurn();
 }
 
 /** Every row needs an updatedAt: the order, and the watermark, are made of it. */
@@ -301,17 +301,16 @@ function checkOrderable(items: readonly ServerRecord[], tableName: string): void
 }
 
 /**
- * Rows per write transaction. A page of 1,000 written at once holds the main process for tens
- * of milliseconds on a big table; in slices, with a turn of the event loop between them,
- * IPC and timers wait one slice at most.
+ * Rows converted per turn of the event loop. Converting a page of 1,000 at once holds the main
+ * process for about 10 ms; a quarter at a time, IPC and timers wait a few milliseconds at most.
  */
-const ROWS_PER_TRANSACTION = 250;
+const ROWS_PER_TURN = 250;
 
 /**
- * Writes a page in slices, the watermark with the last one. Relaxed durability (no fsync per
- * slice): a slice lost to a power cut or a crash is lost together with the watermark after
- * it, so the next pull simply asks for those rows again (rows already written are written
- * again, unchanged).
+ * Writes a page and its watermark in one transaction, on the store's worker thread (see
+ * Store.writePulledPage): the main process only converts the rows. Relaxed durability (no
+ * fsync): a page lost to a power cut or a crash is lost together with its watermark, so the
+ * next pull simply asks for those rows again. Rows with queued local operations are left alone.
  */
 async function applyPage(
   env: PullEnvironment,
@@ -320,44 +319,25 @@ async function applyPage(
   watermark: PullWatermark | undefined,
   result: PullResult,
 ): Promise<void> {
-  for (let start = 0; start === 0 || start < items.length; start += ROWS_PER_TRANSACTION) {
-    const slice = items.slice(start, start + ROWS_PER_TRANSACTION);
-    const last = start + ROWS_PER_TRANSACTION >= items.length;
-    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    applySlice(env, shape, slice, last ? watermark : undefined, result);
-  }
-}
-
-function applySlice(
-  env: PullEnvironment,
-  shape: RecordShape,
-  items: readonly ServerRecord[],
-  watermark: PullWatermark | undefined,
-  result: PullResult,
-): void {
   const { store } = env;
   const table = store.tableByName(shape.tableName);
-  store.transaction(
-    () => {
-      // Read in the slice's own transaction: a change made between slices is respected.
-      const pendingIds =
-        items.length > 0 ? store.operations.pendingRecordIds(shape.tableName) : new Set<string>();
-      const upserts: LocalRecord[] = [];
-      const deletions: string[] = [];
-      for (const item of items) {
-        if (pendingIds.has(item.id)) {
-          result.skippedPending++;
-        } else if (item.deleted) {
-          deletions.push(item.id);
-        } else {
-          upserts.push(shape.fromServer(item));
-        }
-      }
-      if (upserts.length > 0) table.upsertMany(keepAbsentFields(table, shape, upserts));
-      if (deletions.length > 0) result.deleted += table.deleteMany(deletions);
-      result.upserted += upserts.length;
-      if (watermark) store.watermarks.set(watermark);
-    },
-    { durability: 'relaxed' },
-  );
+  const upserts: LocalRecord[] = [];
+  const deletions: string[] = [];
+  for (let start = 0; start < items.length; start += ROWS_PER_TURN) {
+    if (start > 0) await nextTurn();
+    const converted: LocalRecord[] = [];
+    for (const item of items.slice(start, start + ROWS_PER_TURN)) {
+      if (item.deleted) deletions.push(item.id);
+      else converted.push(shape.fromServer(item));
+    }
+    upserts.push(...keepAbsentFields(table, shape, converted));
+  }
+  const written = await store.writePulledPage(shape.tableName, { upserts, deletions, watermark });
+  result.upserted += written.upserted;
+  result.deleted += written.deleted;
+  result.skippedPending += written.skippedPending;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }

@@ -1,5 +1,5 @@
 /**
- * WAL checkpoints on a worker thread (main/store/wal-checkpointer.ts): the worker copies the
+ * WAL checkpoints on a worker thread (main/store/store-worker.ts): the worker copies the
  * WAL's pages into the database file while the store keeps its connection, closing lets go of
  * the file in the old order, and a worker that cannot open the file changes nothing.
  */
@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { todoTable } from '../../../common/todo-table';
 import { openStore } from '../../../main/store';
-import { CHECKPOINT_AT_BYTES, WalCheckpointer } from '../../../main/store/wal-checkpointer';
+import { CHECKPOINT_AT_BYTES, StoreWorker } from '../../../main/store/store-worker';
 import { tempFolder, type TempFolder } from '../../support/store-fixtures';
 
 let folder: TempFolder;
@@ -54,7 +54,7 @@ describe('WAL checkpointer', { timeout: 60_000 }, () => {
     db.transaction(() => {
       for (const row of todoRows(6000)) insert.run(row.id, row.text);
     })();
-    const checkpointer = new WalCheckpointer({ path });
+    const checkpointer = new StoreWorker({ path, busyTimeoutMs: 5000 });
     try {
       expect(statSync(`${path}-wal`).size).toBeGreaterThan(CHECKPOINT_AT_BYTES);
       expect(rowsInMainFile(path, folder.file('before.db'))).toBe(0);
@@ -102,7 +102,7 @@ describe('WAL checkpointer', { timeout: 60_000 }, () => {
 
   it('changes nothing when its worker cannot open the file: it reports no checkpoint and stands down', async () => {
     folder = tempFolder();
-    const checkpointer = new WalCheckpointer({ path: folder.file('missing.db') });
+    const checkpointer = new StoreWorker({ path: folder.file('missing.db'), busyTimeoutMs: 5000 });
     try {
       expect(await checkpointer.checkpointNow()).toBeNull();
       expect(checkpointer.active).toBe(false);
