@@ -10,14 +10,15 @@
  * Speed: the first page asks for the count; the pages after it are then requested several at
  * a time (their offsets are known), each overlapping the one before by a row so a change on
  * the server in the meantime is noticed, and the pull stops once the count is reached. Each
- * page is converted in one loop and written with one upsertMany while the next ones are on
- * their way. The server's Link header is not used (it is wrong behind a port).
+ * page is converted on the main thread, a slice per turn of the event loop, and written on the
+ * store's worker thread while the next page is converted. The server's Link header is not used
+ * (it is wrong behind a port).
  *
  * A server whose tables allow fewer rows per request (maxTop) answers a larger $top with
  * 400; the pull takes the limit it states (or halves the page until accepted) and the
  * context remembers it for that backend.
  */
-import type { PullWatermark, Store, Where } from '../store/types';
+import type { PulledPage, Store, Where } from '../store/types';
 import { BadResponseError, SyncUsageError } from './errors';
 import { keepAbsentFields } from './column-support';
 import { whereToODataFilter } from './odata';
@@ -127,21 +128,29 @@ export async function pullTable(
     pageSize: Math.min(settings.pageSize, env.pageLimit.get() ?? MAX_PAGE_SIZE),
     pagesInFlight: settings.pagesInFlight,
     applied: null,
+    writing: Promise.resolve(),
     controller: new AbortController(),
   };
   status.setPhase({ kind: 'pulling', table: tableName, received: 0, total: null });
   try {
-    const first = await firstPage(run, start);
-    if (first.count !== undefined) result.total = first.count;
-    noteReceived(run, first.items);
-    await applyReceived(run, start, first);
-    if (first.items.length < run.pageSize) return result;
-    const complete = await speculativePages(run, start, first);
-    if (!complete) await pageByPage(run, positionAfter(run.applied, start));
+    await readPages(run, start);
+    await run.writing;
   } finally {
     run.controller.abort();
+    // Nothing of this pull may still be writing once it has returned or failed.
+    await run.writing.catch(() => undefined);
   }
   return result;
+}
+
+async function readPages(run: PullRun, start: PullPosition): Promise<void> {
+  const first = await firstPage(run, start);
+  if (first.count !== undefined) run.result.total = first.count;
+  noteReceived(run, first.items);
+  await applyReceived(run, start, first);
+  if (first.items.length < run.pageSize) return;
+  const complete = await speculativePages(run, start, first);
+  if (!complete) await pageByPage(run, positionAfter(run.applied, start));
 }
 
 /** One pull's state while it runs. */
@@ -153,8 +162,10 @@ interface PullRun {
   result: PullResult;
   pageSize: number;
   pagesInFlight: number;
-  /** The last row applied, null before the first. */
+  /** The last row applied (its page written or being written), null before the first. */
   applied: AppliedPosition | null;
+  /** The write of the last page applied; rejects if it failed. */
+  writing: Promise<void>;
   /** Aborts the requests still in flight when the pull ends or fails. */
   controller: AbortController;
 }
@@ -270,7 +281,12 @@ function noteReceived(run: PullRun, items: readonly ServerRecord[]): void {
   });
 }
 
-/** Applies a page's new rows (already counted) with the watermark it reaches. */
+/**
+ * Applies a page's new rows (already counted) with the watermark it reaches. The rows are
+ * converted while the page before is still being written on the store's worker; this page's
+ * write starts once that one has succeeded, so a failed page is never followed by a later
+ * page and its further watermark.
+ */
 async function applyReceived(run: PullRun, start: PullPosition, page: Page): Promise<void> {
   const { env, shape, result } = run;
   const items = page.items;
@@ -280,8 +296,13 @@ async function applyReceived(run: PullRun, start: PullPosition, page: Page): Pro
     run.queryId !== undefined && run.applied
       ? watermarkFor(shape.tableName, run.queryId, run.applied, page.serverTime, env.settleMs)
       : undefined;
-  await applyPage(env, shape, fresh, watermark, result);
-  if (fresh.length > 0) env.status.dataChanged(shape.tableName);
+  const converted = await convertPage(env, shape, fresh);
+  await run.writing;
+  run.writing = writePage(env, shape, { ...converted, watermark }, result).then(() => {
+    if (fresh.length > 0) env.status.dataChanged(shape.tableName);
+  });
+  // Awaited by the next page or at the end of the pull; a failure is theirs to report.
+  run.writing.catch(() => undefined);
   // Let IPC and timers run between pages even when the next page is already here.
   await nextTurn();
 }
@@ -306,21 +327,13 @@ function checkOrderable(items: readonly ServerRecord[], tableName: string): void
  */
 const ROWS_PER_TURN = 250;
 
-/**
- * Writes a page and its watermark in one transaction, on the store's worker thread (see
- * Store.writePulledPage): the main process only converts the rows. Relaxed durability (no
- * fsync): a page lost to a power cut or a crash is lost together with its watermark, so the
- * next pull simply asks for those rows again. Rows with queued local operations are left alone.
- */
-async function applyPage(
+/** A page's rows as local records, and the ids the server deleted. */
+async function convertPage(
   env: PullEnvironment,
   shape: RecordShape,
   items: readonly ServerRecord[],
-  watermark: PullWatermark | undefined,
-  result: PullResult,
-): Promise<void> {
-  const { store } = env;
-  const table = store.tableByName(shape.tableName);
+): Promise<{ upserts: LocalRecord[]; deletions: string[] }> {
+  const table = env.store.tableByName(shape.tableName);
   const upserts: LocalRecord[] = [];
   const deletions: string[] = [];
   for (let start = 0; start < items.length; start += ROWS_PER_TURN) {
@@ -332,7 +345,22 @@ async function applyPage(
     }
     upserts.push(...keepAbsentFields(table, shape, converted));
   }
-  const written = await store.writePulledPage(shape.tableName, { upserts, deletions, watermark });
+  return { upserts, deletions };
+}
+
+/**
+ * Writes a page and its watermark in one transaction, on the store's worker thread (see
+ * Store.writePulledPage). Relaxed durability (no fsync): a page lost to a power cut or a crash
+ * is lost together with its watermark, so the next pull simply asks for those rows again. Rows
+ * with queued local operations are left alone.
+ */
+async function writePage(
+  env: PullEnvironment,
+  shape: RecordShape,
+  page: PulledPage,
+  result: PullResult,
+): Promise<void> {
+  const written = await env.store.writePulledPage(shape.tableName, page);
   result.upserted += written.upserted;
   result.deleted += written.deleted;
   result.skippedPending += written.skippedPending;
