@@ -90,16 +90,21 @@ export function advancePosition(
     // Rows seen at T before this pull count as seen until the position moves past T.
     next = { updatedAt: start.updatedAt, id: '', seenAtTime: new Map(start.seen) };
   }
-  for (const item of items) {
-    const updatedAt = item.updatedAt as Date;
-    if (next === null || updatedAt.getTime() !== next.updatedAt.getTime()) {
-      next = { updatedAt, id: item.id, seenAtTime: new Map([[item.id, item.version]]) };
-    } else {
-      next.id = item.id;
-      next.seenAtTime.set(item.id, item.version);
-    }
+  const last = items.at(-1);
+  if (!last) return next && next.id !== '' ? next : applied;
+  // Only the rows sharing the last row's time are remembered: find where they begin.
+  const lastTime = (last.updatedAt as Date).getTime();
+  let tieStart = items.length - 1;
+  while (tieStart > 0 && (items[tieStart - 1]?.updatedAt as Date).getTime() === lastTime) tieStart--;
+  if (tieStart > 0 || next === null || next.updatedAt.getTime() !== lastTime) {
+    next = { updatedAt: last.updatedAt as Date, id: last.id, seenAtTime: new Map() };
   }
-  return next && next.id !== '' ? next : applied;
+  for (let index = tieStart; index < items.length; index++) {
+    const item = items[index] as ServerRecord;
+    next.seenAtTime.set(item.id, item.version);
+  }
+  next.id = last.id;
+  return next;
 }
 
 /**
