@@ -81,9 +81,9 @@ export class SqliteDataTable implements DataTable<Row> {
    * Fills `out` with every write column's value (fold columns after their column) and returns
    * the id. `now` supplies missing timestamps on local inserts; null writes rows as given.
    */
-  private encodeRow(record: Row, out: SqlValue[], now: number | null): string {
+  private encodeRow(record: Row, out: SqlValue[], now: number | null, offset = 0): string {
     const columns = this.layout.columns;
-    let position = 0;
+    let position = offset;
     for (let index = 0; index < columns.length; index++) {
       const column = columns[index] as ColumnLayout;
       const value = record[column.name];
@@ -98,7 +98,7 @@ export class SqliteDataTable implements DataTable<Row> {
       out[position++] = encoded;
       if (column.foldSql) out[position++] = foldSqlValue(encoded);
     }
-    const id = out[0];
+    const id = out[offset];
     if (typeof id !== 'string' || id === '') {
       throw new StoreError('invalid-value', `${this.layout.name}: a record id must be non-empty text.`);
     }
@@ -221,21 +221,23 @@ export class SqliteDataTable implements DataTable<Row> {
 
   /**
    * A pulled page's rows and deletions checked and encoded for Store.writePulledPage, which
-   * writes them (perhaps on the store's worker thread). Each row's parameters start with its id.
+   * writes them (perhaps on the store's worker thread). The rows' parameters go one after the
+   * other into one flat list, each row's starting with its id: one list crosses to a worker
+   * far faster than a thousand.
    */
   encodePulled(
     records: readonly InsertInput<Row>[],
     deletions: readonly string[],
-  ): Pick<PulledPageWrite, 'upsertSql' | 'rows' | 'deleteSql' | 'deletions'> {
+  ): Pick<PulledPageWrite, 'upsertSql' | 'values' | 'valuesPerRow' | 'deleteSql' | 'deletions'> {
     if (!Array.isArray(records) || !Array.isArray(deletions))
       throw new StoreError('invalid-value', `${this.label('Upsert')}: needs lists of records and ids.`);
-    const rows = records.map((record) => {
-      const values: SqlValue[] = [];
-      this.encodeRow(this.checkRecord(record, 'Upsert'), values, null);
-      return values;
+    const valuesPerRow = this.layout.writeColumnsSql.length;
+    const values: SqlValue[] = new Array<SqlValue>(records.length * valuesPerRow);
+    records.forEach((record, index) => {
+      this.encodeRow(this.checkRecord(record, 'Upsert'), values, null, index * valuesPerRow);
     });
     const ids = deletions.map((id: unknown) => this.checkId(id, 'Delete'));
-    return { upsertSql: this.upsertSql, rows, deleteSql: this.deleteSql, deletions: ids };
+    return { upsertSql: this.upsertSql, values, valuesPerRow, deleteSql: this.deleteSql, deletions: ids };
   }
 
   deleteMany(ids: readonly string[]): number {

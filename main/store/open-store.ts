@@ -328,7 +328,7 @@ class SqliteStore implements LocalStore {
     for (let start = 0; start < page.upserts.length; start += ROWS_ENCODED_PER_TURN) {
       if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const slice = page.upserts.slice(start, start + ROWS_ENCODED_PER_TURN);
-      encoded.rows.push(...known.table.encodePulled(slice, []).rows);
+      for (const value of known.table.encodePulled(slice, []).values) encoded.values.push(value);
     }
     return this.connection.writePulledPage(
       {

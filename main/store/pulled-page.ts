@@ -6,7 +6,7 @@
  * a pull's time on a big table, never holds the main process's event loop; on the main
  * connection only when the worker is unavailable. Both run the same code, kept here as
  * JavaScript text because a worker started from source cannot import our TypeScript. The page
- * comes already checked and encoded (DataTable.encodeUpserts): the worker only executes SQL.
+ * comes already checked and encoded (DataTable.encodePulled): the worker only executes SQL.
  */
 import type Database from 'better-sqlite3';
 import type { SqlValue } from './codec';
@@ -18,9 +18,10 @@ export interface SqlWrite {
 }
 
 export interface PulledPageWrite {
-  /** The upsert statement; each row is its parameters, the record id first. */
+  /** The upsert statement, and its parameters for every row one after the other, each row's id first. */
   upsertSql: string;
-  rows: SqlValue[][];
+  values: SqlValue[];
+  valuesPerRow: number;
   deleteSql: string;
   deletions: string[];
   /** Selects the ids of records with queued operations: those rows are not touched. */
@@ -39,9 +40,10 @@ function applyPulledPage(db, statement, page) {
   return db.transaction(() => {
     const pending = new Set(statement(page.pending.sql).raw(true).all(...page.pending.params).map((row) => row[0]));
     const result = { upserted: 0, deleted: 0, skippedPending: 0 };
-    if (page.rows.length > 0) {
+    if (page.values.length > 0) {
       const upsert = statement(page.upsertSql);
-      for (const row of page.rows) {
+      for (let start = 0; start < page.values.length; start += page.valuesPerRow) {
+        const row = page.values.slice(start, start + page.valuesPerRow);
         if (pending.has(row[0])) result.skippedPending++;
         else { upsert.run(row); result.upserted++; }
       }
