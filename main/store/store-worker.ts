@@ -32,9 +32,17 @@ export const CHECKPOINT_AT_BYTES = 1024 * 1024;
 const CLOSE_WAIT_MS = 5000;
 
 /**
- * The worker: one connection; a PASSIVE checkpoint per request, a pulled page per request (in
- * the order sent), closing on demand. Pulled pages are relaxed writes (see Store.transaction):
- * synchronous=NORMAL.
+ * A checkpoint asked for while pulled pages are arriving waits until none has come for this
+ * long: done between two pages it delayed the second by its whole duration (about 10 ms on a
+ * small store), in the middle of the pull. During a long pull the worker's own connection
+ * still checkpoints inside the commit that takes the WAL past 1,000 pages, as SQLite does.
+ */
+const PAGES_QUIET_MS = 50;
+
+/**
+ * The worker: one connection; a PASSIVE checkpoint per request (see PAGES_QUIET_MS), a pulled
+ * page per request (in the order sent), closing on demand. Pulled pages are relaxed writes (see
+ * Store.transaction): synchronous=NORMAL.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -61,8 +69,25 @@ const statement = (sql) => {
   return prepared;
 };
 ${APPLY_PULLED_PAGE_SOURCE}
+let lastPageAt = -Infinity;
+let deferred;
+function checkpointWhenQuiet() {
+  const wait = lastPageAt + ${PAGES_QUIET_MS} - performance.now();
+  if (wait > 0) {
+    deferred = setTimeout(checkpointWhenQuiet, wait);
+    return;
+  }
+  let result = null;
+  try {
+    result = db.pragma('wal_checkpoint(PASSIVE)')[0];
+  } catch {
+    // Busy or closing: the next request tries again.
+  }
+  parentPort.postMessage({ type: 'checkpointed', result });
+}
 parentPort.on('message', (message) => {
   if (message.type === 'pulled-page') {
+    lastPageAt = performance.now();
     try {
       parentPort.postMessage({ type: 'page-written', id: message.id, result: applyPulledPage(db, statement, message.page) });
     } catch (error) {
@@ -73,14 +98,9 @@ parentPort.on('message', (message) => {
       });
     }
   } else if (message === 'checkpoint') {
-    let result = null;
-    try {
-      result = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    } catch {
-      // Busy or closing: the next request tries again.
-    }
-    parentPort.postMessage({ type: 'checkpointed', result });
+    checkpointWhenQuiet();
   } else if (message === 'close') {
+    clearTimeout(deferred);
     try { db.close(); } finally {
       Atomics.store(flag, 0, 1);
       Atomics.notify(flag, 0);

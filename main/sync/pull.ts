@@ -229,6 +229,9 @@ async function speculativePages(run: PullRun, start: PullPosition, first: Page):
   if (first.count === undefined || run.pageSize < 2 || run.pagesInFlight < 2) return false;
   const pages = speculativePageCount(first.count, run.pageSize);
   if (pages === 0) return true;
+  // One page more (an incremental pull a little over a page) is asked by key after the first
+  // page's last row: nothing to run in parallel, and no $skip for the server to scan through.
+  if (pages === 1) return false;
   const inFlight: Promise<Page>[] = [];
   let requested = 0;
   const requestMore = (): void => {

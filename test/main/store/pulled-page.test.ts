@@ -168,4 +168,29 @@ describe('writePulledPage', { timeout: 30_000 }, () => {
       }
     }
   });
+
+  test('a checkpoint asked for between two pages waits until the pages stop coming', async ({ folder }) => {
+    const path = folder.file();
+    const store = openStore({ path, tables: [todoTable] });
+    const page = seeded(store);
+    store.close();
+    const worker = new StoreWorker({ path, busyTimeoutMs: 5000 });
+    const connection = new Connection(new Database(path), worker);
+    try {
+      const table = new SqliteDataTable(connection, buildLayout(todoTable));
+      const write = {
+        ...table.encodePulled(page.upserts, page.deletions),
+        pending: pendingRecordIdsQuery('todoitem'),
+        then: [],
+      };
+      const order: string[] = [];
+      await connection.writePulledPage(write, 'Saving pulled records');
+      const checkpoint = worker.checkpointNow().then(() => order.push('checkpoint'));
+      const next = connection.writePulledPage(write, 'Saving pulled records').then(() => order.push('page'));
+      await Promise.all([checkpoint, next]);
+      expect(order).toEqual(['page', 'checkpoint']);
+    } finally {
+      connection.close();
+    }
+  });
 });
