@@ -13,10 +13,13 @@ type Statement = Database.Statement<unknown[], unknown>;
 type StatementMode = 'run' | 'rows' | 'raw' | 'pluck';
 
 const STATEMENT_CACHE_LIMIT = 500;
+/** SQLite's default automatic checkpoint. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 export class Connection {
   private readonly statements = new Map<string, Statement>();
   private writePageHere: ((page: PulledPageWrite) => PulledPageResult) | null = null;
+  private automaticCheckpointHeld = false;
 
   /** With a checkpointer, WAL checkpoints run on its worker thread instead of inside our commits. */
   constructor(
@@ -108,19 +111,34 @@ export class Connection {
    */
   async writePulledPage(page: PulledPageWrite, context: string): Promise<PulledPageResult> {
     if (!this.db.open) throw new StoreError('io', `${context} failed: the store is already closed.`);
-    const onWorker = this.db.inTransaction ? null : this.checkpointer?.writePulledPage(page);
-    if (onWorker) {
+    const worker = this.db.inTransaction ? null : this.checkpointer;
+    const onWorker = worker?.writePulledPage(page);
+    if (worker && onWorker) {
+      this.holdAutomaticCheckpoint(worker);
       const result = await onWorker.catch((error: unknown) => {
         throw translateSqliteError(error, context);
       });
-      if (result) {
-        this.committed();
-        return result;
-      }
+      if (result) return result;
     }
     this.writePageHere ??= pulledPageWriter(this.db);
     const write = this.writePageHere;
     return this.guard(context, () => this.relaxedTransaction(() => write(page)));
+  }
+
+  /**
+   * While pulled pages are being written the WAL grows large (see WORKER_AUTOCHECKPOINT_PAGES):
+   * an edit committed here meanwhile must not copy it back inside its own COMMIT, on the main
+   * thread. Our automatic checkpoint is off until the worker's checkpoint after the last page
+   * (or until the worker is gone).
+   */
+  private holdAutomaticCheckpoint(worker: StoreWorker): void {
+    if (this.automaticCheckpointHeld) return;
+    this.automaticCheckpointHeld = true;
+    this.db.pragma('wal_autocheckpoint = 0');
+    void worker.checkpointNow().then(() => {
+      this.automaticCheckpointHeld = false;
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+    });
   }
 
   /** Stops the checkpointer (its connection first, so ours is the last), then closes the database. */

@@ -60,6 +60,11 @@ export interface LocalStore extends Store {
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/**
+ * 16 MB of page cache per connection (the default is 2 MB): 100,000 todos fit, so list queries
+ * and bulk pulls do not spill pages back and forth through the OS.
+ */
+const PAGE_CACHE_KIB = 16_384;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
 
@@ -242,9 +247,7 @@ function openDatabase(
     // import) commit as one transaction.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    // 16 MB of page cache (the default is 2 MB): 100,000 todos fit, so list queries and bulk
-    // pulls do not spill pages back and forth through the OS.
-    db.pragma('cache_size = -16384');
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     return db;
   } catch (error) {
     db.close();
@@ -367,7 +370,12 @@ function createStore(path: string, options: OpenStoreOptions, notice: StoreNotic
   // Pulled pages and checkpoints off the main thread: see store-worker.ts.
   const connection = new Connection(
     db,
-    new StoreWorker({ path, nativeBinding: options.nativeBinding, busyTimeoutMs }),
+    new StoreWorker({
+      path,
+      nativeBinding: options.nativeBinding,
+      busyTimeoutMs,
+      pageCacheKib: PAGE_CACHE_KIB,
+    }),
   );
   try {
     connection.guard('Upgrading the database', () => migrateSystemTables(connection));

@@ -15,7 +15,8 @@
  * keeps committing while the worker copies pages and fsyncs. SQLite's automatic checkpoint on
  * the main connection stays as it is: when it comes, the worker has already copied nearly every
  * page, so it only copies the last commit's and lets the WAL restart (a background checkpoint
- * alone cannot: the writer adds frames while it runs).
+ * alone cannot: the writer adds frames while it runs). Only while pulled pages are written is
+ * it held off (Connection.holdAutomaticCheckpoint), because the WAL is then much larger.
  *
  * The worker starts the first time it is needed (most stores never grow a large WAL or pull a
  * page, and a thread costs a few MB). If it cannot start, nothing is lost: the main connection
@@ -40,6 +41,18 @@ const CLOSE_WAIT_MS = 5000;
 const PAGES_QUIET_MS = 50;
 
 /**
+ * The worker's own automatic checkpoint: at 16,384 pages (64 MB of WAL) instead of SQLite's
+ * 1,000. A page of 1,000 changed rows in a table of 100,000 dirties about 5,000 pages (the row
+ * and its six B-trees each land on a different leaf), so at 1,000 every commit of a pull also
+ * checkpointed: measured with raw SQL, 1,000 updates took 130 ms that way and 37 ms this way,
+ * and 100,000 inserts 3.0 s against 1.9 s. Between pulls the deferred PASSIVE checkpoint
+ * above copies the WAL back, so a later pull starts with it empty. The cost: an edit committed
+ * on the main connection in the middle of a large pull may meet up to this much WAL in its
+ * own automatic checkpoint.
+ */
+const WORKER_AUTOCHECKPOINT_PAGES = 16_384;
+
+/**
  * The worker: one connection; a PASSIVE checkpoint per request (see PAGES_QUIET_MS), a pulled
  * page per request (in the order sent), closing on demand. Pulled pages are relaxed writes (see
  * Store.transaction): synchronous=NORMAL.
@@ -57,6 +70,8 @@ try {
   });
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  if (workerData.pageCacheKib) db.pragma('cache_size = -' + workerData.pageCacheKib);
+  db.pragma('wal_autocheckpoint = ${WORKER_AUTOCHECKPOINT_PAGES}');
 } catch (error) {
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
@@ -122,6 +137,8 @@ export interface StoreWorkerOptions {
   nativeBinding?: string | undefined;
   /** The worker's writes wait this long for the main connection's lock, as the main connection's do. */
   busyTimeoutMs: number;
+  /** The worker connection's page cache, as the main connection's (SQLite's default: 2 MB). */
+  pageCacheKib?: number;
 }
 
 /** SQLite's error as the worker reports it: translateSqliteError reads its code as from the driver. */
@@ -220,6 +237,7 @@ export class StoreWorker {
           nativeBinding: this.options.nativeBinding,
           closed: this.closed,
           busyTimeoutMs: this.options.busyTimeoutMs,
+          pageCacheKib: this.options.pageCacheKib,
         },
       });
       worker.on('message', (message: WorkerMessage) => this.answered(message));

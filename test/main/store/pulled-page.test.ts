@@ -193,4 +193,34 @@ describe('writePulledPage', { timeout: 30_000 }, () => {
       connection.close();
     }
   });
+
+  test("the main connection's automatic checkpoint is held off while pages are written, then restored", async ({
+    folder,
+  }) => {
+    const path = folder.file();
+    const store = openStore({ path, tables: [todoTable] });
+    const page = seeded(store);
+    store.close();
+    const worker = new StoreWorker({ path, busyTimeoutMs: 5000 });
+    const db = new Database(path);
+    const connection = new Connection(db, worker);
+    try {
+      const table = new SqliteDataTable(connection, buildLayout(todoTable));
+      const write = {
+        ...table.encodePulled(page.upserts, page.deletions),
+        pending: pendingRecordIdsQuery('todoitem'),
+        then: [],
+      };
+      const automatic = (): unknown => db.pragma('wal_autocheckpoint', { simple: true });
+      expect(automatic()).toBe(1000);
+      await connection.writePulledPage(write, 'Saving pulled records');
+      expect(automatic()).toBe(0);
+      // The worker's checkpoint once no page has come for a while gives it back.
+      await worker.checkpointNow();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(automatic()).toBe(1000);
+    } finally {
+      connection.close();
+    }
+  });
 });
