@@ -102,7 +102,6 @@ function checkpointWhenQuiet() {
 }
 parentPort.on('message', (message) => {
   if (message.type === 'pulled-page') {
-    lastPageAt = performance.now();
     try {
       parentPort.postMessage({ type: 'page-written', id: message.id, result: applyPulledPage(db, statement, message.page) });
     } catch (error) {
@@ -112,6 +111,8 @@ parentPort.on('message', (message) => {
         error: { message: String(error && error.message), code: error && typeof error.code === 'string' ? error.code : undefined },
       });
     }
+    // From the end of the write: the next page may already be waiting behind a due timer.
+    lastPageAt = performance.now();
   } else if (message === 'checkpoint') {
     checkpointWhenQuiet();
   } else if (message === 'close') {
