@@ -365,7 +365,7 @@ export class ProtocolClient {
     // Node's fetch hands the connection back to its pool one turn after the body ends; a
     // request sent in the same turn would open another one. Waiting that turn keeps a sync run
     // on its keep-alive connections (one per request in flight).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextBodyTurn();
     if (status === 401) return { status, etag, body: undefined, request, tokenSent: token !== null };
     if ((status >= 300 && status < 400) || status === 0) throw redirectError(request, status);
     let body: unknown;
@@ -456,4 +456,17 @@ export function statedPageLimit(error: unknown): number | null {
 /** Whether a 400 to a page read could be about its size (said so, or said nothing specific). */
 export function mayBeAboutPageSize(error: unknown): boolean {
   return error instanceof SyncHttpError && error.status === 400;
+}
+
+/**
+ * Bodies are parsed one per turn of the event loop. Replies that arrive together (pages in
+ * flight) would otherwise all be parsed in the turn they arrived, a few milliseconds each,
+ * holding IPC and timers for their sum. A callback queued by setImmediate from another
+ * setImmediate runs in the next turn, so each waiter gets a turn of its own.
+ */
+let lastBodyTurn: Promise<void> = Promise.resolve();
+export function nextBodyTurn(): Promise<void> {
+  const turn = lastBodyTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  lastBodyTurn = turn;
+  return turn;
 }
