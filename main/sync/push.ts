@@ -10,7 +10,8 @@
  * server (network, timeout, 401, 502-504) stops the push with the queue intact; a garbled
  * success reply or a 500 keeps the operation for the next sync too (push-plan.ts
  * classifyFailure). Up to `concurrency` operations are in flight at once; push-remote.ts is the
- * server as the push sees it.
+ * server as the push sees it. The replies and marks of one turn of the event loop are written
+ * in one transaction (GroupCommit).
  */
 import type { OperationAction } from '../../common/sync-types';
 import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
@@ -217,7 +218,18 @@ export class PushError {
 }
 
 /** What became of one operation; `deferred` carries the answer that left it for the next sync. */
-type Outcome = 'pushed' | 'cancelled' | 'blocked' | 'gone' | { deferred: SyncError };
+type Outcome = 'pushed' | 'cancelled' | 'blocked' | 'gone' | 'withdrawn' | { deferred: SyncError };
+
+/** An operation marked as being sent, with what it sends and the local record a handler is shown. */
+interface Prepared {
+  operation: OperationRecord;
+  shape: RecordShape;
+  body: RecordSnapshot;
+  clientRecord: LocalRecord | null;
+}
+
+/** What preparing an operation gave: ready to send, gone from the queue, or not sent as the push stops. */
+type Ready = Prepared | 'gone' | 'withdrawn';
 
 /** Thrown out of one operation's push when the whole push must stop (or slow down). */
 class StopPush extends Error {
@@ -232,6 +244,85 @@ class StopPush extends Error {
 /** Operations queued during a push join it at most this many times (a person typing on). */
 const MAX_REFILLS = 20;
 
+type WriteOutcome = { value: unknown } | { error: unknown };
+
+/** Server replies written in one transaction at most (the in-flight limit keeps batches far smaller). */
+const MAX_GROUP_COMMIT = 64;
+
+/**
+ * Group commit: the writes of a push that come up in one turn of the event loop (server replies,
+ * and marking the operations that start next) go in one transaction, flushed on the next turn
+ * or once MAX_GROUP_COMMIT are waiting. A transaction per reply and another per start made the
+ * main thread, not the server, the limit of a push on a fast link. Each write runs in its own
+ * savepoint, so one that throws fails alone; a failed COMMIT fails them all. A write's promise
+ * settles once it has committed.
+ */
+class GroupCommit {
+  private waiting: {
+    write: () => unknown;
+    done: (value: unknown) => void;
+    failed: (error: unknown) => void;
+  }[] = [];
+  private scheduled = false;
+
+  constructor(private readonly store: Store) {}
+
+  write<T>(write: () => T): Promise<T> {
+    return new Promise<T>((done, failed) => {
+      this.waiting.push({ write, done: done as (value: unknown) => void, failed });
+      if (this.waiting.length >= MAX_GROUP_COMMIT) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.waiting;
+    this.waiting = [];
+    if (batch.length === 0) return;
+    const { store } = this;
+    let outcomes: WriteOutcome[];
+    try {
+      outcomes = store.transaction(
+        () =>
+          batch.map((entry): WriteOutcome => {
+            try {
+              return { value: store.transaction(entry.write) };
+            } catch (error) {
+              return { error: error ?? new Error('A push write failed.') };
+            }
+          }),
+        RELAXED,
+      );
+    } catch (error) {
+      for (const entry of batch) entry.failed(error);
+      return;
+    }
+    batch.forEach((entry, index) => {
+      const outcome = outcomes[index] as WriteOutcome;
+      if ('error' in outcome) entry.failed(outcome.error);
+      else entry.done(outcome.value);
+    });
+  }
+}
+
+interface ListedQueue {
+  queue: OperationRecord[];
+  head: number;
+  untaken: number;
+  newestId: number;
+  withIssues: Set<number>;
+}
+
+/** The listed operations from `head` on (nextToSend reads only as far as it needs). */
+function* fromHead(listed: ListedQueue): Generator<OperationRecord> {
+  for (let index = listed.head; index < listed.queue.length; index++)
+    yield listed.queue[index] as OperationRecord;
+}
+
 /** One push's bookkeeping while operations are in flight. */
 interface PushRun {
   result: PushResult;
@@ -242,6 +333,13 @@ interface PushRun {
   /** Operations this push has taken (started or skipped). */
   taken: Set<number>;
   inFlight: Set<Promise<void>>;
+  /**
+   * Operations in flight whose answer is in and only waits to be written (group commit): their
+   * place goes to the next operation, whose mark is written in the same transaction.
+   */
+  answered: number;
+  /** Wakes the dispatch loop (something finished, or a place came free). */
+  wake: (() => void) | undefined;
   /**
    * Operations allowed in flight at once: one until the server has answered (an unreachable
    * or signed-out server then costs one request, not a burst), then `ceiling`.
@@ -256,9 +354,11 @@ interface PushRun {
   /**
    * The due operations not yet taken, and the operations with an issue, as last listed. Listing
    * the queue after every answer made a 10,000-operation push read about 10^8 rows; the queue
-   * is listed again only when something was queued since (its newest id moved).
+   * is listed again only when something was queued since (its newest id moved). Taken
+   * operations stay in `queue`: `head` is past the taken ones at its start, `untaken` counts
+   * the rest, so an answer costs a few steps rather than a pass over the queue.
    */
-  listed: { queue: OperationRecord[]; newestId: number; withIssues: Set<number> } | undefined;
+  listed: ListedQueue | undefined;
   refills: number;
   total: number;
   done: number;
@@ -270,9 +370,11 @@ export class Pusher {
   /** Push handlers are never called concurrently: each waits for the one before. */
   private handlerTurn: Promise<unknown> = Promise.resolve();
   private readonly remote: PushRemote;
+  private readonly commits: GroupCommit;
 
   constructor(private readonly env: PushEnvironment) {
     this.remote = env.remote ?? protocolRemote(env.protocol);
+    this.commits = new GroupCommit(env.store);
   }
 
   /**
@@ -295,6 +397,8 @@ export class Pusher {
       blocked: new Set(),
       taken: new Set(),
       inFlight: new Set(),
+      answered: 0,
+      wake: undefined,
       limit: 1,
       ceiling: Math.max(1, this.env.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
       stop: undefined,
@@ -308,7 +412,7 @@ export class Pusher {
     for (;;) {
       this.launch(run);
       if (run.inFlight.size === 0) break;
-      await Promise.race(run.inFlight);
+      await new Promise<void>((resolve) => (run.wake = resolve));
     }
     if (run.stop !== undefined) throw run.stop instanceof Error ? run.stop : new Error(String(run.stop));
     return run.result;
@@ -317,16 +421,16 @@ export class Pusher {
   /** Starts what may start now (see nextToSend). */
   private launch(run: PushRun): void {
     if (run.stop !== undefined) return;
-    const due = this.dueOperations(run);
-    const untaken = due.length;
-    run.total = Math.max(run.total, run.done + run.inFlight.size + untaken);
-    const step = nextToSend(due, {
+    const listed = this.dueOperations(run);
+    run.total = Math.max(run.total, run.done + run.inFlight.size + listed.untaken);
+    const step = nextToSend(fromHead(listed), {
       busy: run.busy,
       blocked: run.blocked,
       taken: run.taken,
-      withIssues: run.listed?.withIssues ?? new Set(),
-      room: run.limit - run.inFlight.size,
+      withIssues: listed.withIssues,
+      room: run.limit - (run.inFlight.size - run.answered),
     });
+    listed.untaken -= step.skip.length + step.start.length;
     for (const operation of step.skip) {
       run.taken.add(operation.id);
       run.blocked.add(recordKey(operation));
@@ -338,7 +442,7 @@ export class Pusher {
   }
 
   /** The operations up to the horizon this push has not taken yet, in queue order. */
-  private dueOperations(run: PushRun): OperationRecord[] {
+  private dueOperations(run: PushRun): ListedQueue {
     const { store } = this.env;
     const newestId = store.operations.newestId();
     if (!run.listed || newestId !== run.listed.newestId) {
@@ -349,36 +453,64 @@ export class Pusher {
         run.refills++;
         run.horizon = newest;
       }
+      // A taken operation never comes back into this push (one slowed down is un-taken and listed again).
+      const due = queue.filter((operation) => operation.id <= run.horizon && !run.taken.has(operation.id));
       run.listed = {
-        queue: queue.filter((operation) => operation.id <= run.horizon),
+        queue: due,
+        head: 0,
+        untaken: due.length,
         newestId,
         withIssues: new Set(store.syncIssues.list().map((issue) => issue.operationId)),
       };
     }
-    // A taken operation never comes back into this push (one slowed down is un-taken and stays listed).
-    run.listed.queue = run.listed.queue.filter((operation) => !run.taken.has(operation.id));
-    return run.listed.queue;
+    const listed = run.listed;
+    while (
+      listed.head < listed.queue.length &&
+      run.taken.has((listed.queue[listed.head] as OperationRecord).id)
+    ) {
+      listed.head++;
+    }
+    return listed;
   }
 
   private start(run: PushRun, operation: OperationRecord): void {
     const key = recordKey(operation);
     run.taken.add(operation.id);
     run.busy.add(key);
-    const sending: Promise<void> = this.pushOne(operation.id)
+    let answered = false;
+    const onAnswer = (): void => {
+      answered = true;
+      run.answered++;
+      // The server answers: open up.
+      run.limit = run.ceiling;
+      this.wake(run);
+    };
+    const sending: Promise<void> = this.pushOne(run, operation.id, onAnswer)
       .then(
         (outcome) => this.settle(run, operation, outcome),
         (error: unknown) => this.fail(run, operation, error),
       )
       .finally(() => {
+        if (answered) run.answered--;
+        // The record's next operation may start only now, after this one's reply is written.
         run.busy.delete(key);
         run.inFlight.delete(sending);
         this.progress(run);
+        this.wake(run);
       });
     run.inFlight.add(sending);
   }
 
+  private wake(run: PushRun): void {
+    const wake = run.wake;
+    run.wake = undefined;
+    wake?.();
+  }
+
   private settle(run: PushRun, operation: OperationRecord, outcome: Outcome): void {
     const { result } = run;
+    // Not sent: the push stopped before it left.
+    if (outcome === 'withdrawn') return;
     // The server answers: open up.
     run.limit = run.ceiling;
     if (outcome === 'pushed') result.pushed++;
@@ -408,82 +540,97 @@ export class Pusher {
     this.env.status.setPhase({ kind: 'pushing', done: run.done, total: run.total });
   }
 
-  private async pushOne(operationId: number): Promise<Outcome> {
-    const { store } = this.env;
+  /**
+   * Marks the operation as being sent (committed before its request leaves), sends it, and
+   * again after a retry, until it has an outcome. `onAnswer`: a success is in and only waits to
+   * be written.
+   */
+  private async pushOne(run: PushRun, operationId: number, onAnswer: () => void): Promise<Outcome> {
+    // A push that stopped meanwhile sends nothing more.
+    let ready = await this.commits.write(() =>
+      run.stop === undefined ? this.prepare(operationId) : 'withdrawn',
+    );
     for (;;) {
-      const operation = store.operations.get(operationId);
-      if (!operation) return 'gone';
-      const shape = this.env.shapeOf(operation.tableName);
-      const table = store.tableByName(operation.tableName);
-      const row =
-        operation.action === 'delete'
-          ? undefined
-          : (table.lookup(operation.recordId) as LocalRecord | undefined);
-      if (operation.action !== 'delete' && !row && operation.sent === null) {
-        // The record was deleted locally before this operation ever left; the delete queued
-        // after it covers the server side.
-        store.transaction(() => store.operations.remove(operation.id));
-        return 'gone';
-      }
-      const hasLater = store.operations
-        .forRecord(operation.tableName, operation.recordId)
-        .some((next) => next.id > operation.id);
-      const plan = planSend(operation, row, hasLater, shape);
-      const clientRecord = plan.clientRecord;
-      // Without the columns this backend does not store (see column-support.ts).
-      const body =
-        operation.action === 'delete'
-          ? plan.body
-          : (this.env.columns?.forServer(operation.tableName, plan.body) ?? plan.body);
-      // Marking and reading happen in one synchronous step: an edit can only come after,
-      // and then it is queued behind this operation instead of collapsing into it.
-      // Relaxed durability: a power cut that undoes the mark also undoes every edit made after
-      // it, and the retry then sends this same content again.
-      store.transaction(
-        () =>
-          store.operations.update(operation.id, {
-            pushing: true,
-            // A delete keeps the content an earlier update attempt may have left on the server.
-            sent: operation.action === 'delete' && operation.sent ? operation.sent : body,
-          }),
-        RELAXED,
-      );
-      const answer = await this.remote.send(operation, body);
-      if (answer.kind === 'applied') {
-        if (answer.record) this.env.columns?.learnFromReply(shape, body, answer.record);
-        this.commit(operation, answer.record);
-        return 'pushed';
-      }
-      if (store.operations.get(operation.id)) store.operations.update(operation.id, { pushing: false });
-      if (answer.kind === 'unreachable') throw new StopPush(answer.error, answer.slowDown);
-      // A refusal naming a column the backend does not store: send again without it.
-      if (this.env.columns?.learnFromRefusal(shape, body, answer.error)) continue;
-      if (answer.kind === 'inconclusive' && operation.attempts + 1 < this.env.maxAttempts) {
-        store.operations.update(operation.id, { attempts: operation.attempts + 1 });
-        return { deferred: answer.error };
-      }
-      const outcome = await this.handleFailure(
-        operation,
-        clientRecord,
-        body,
-        answer.error,
-        answer.kind === 'conflict',
-      );
-      if (outcome === 'retry') continue;
-      return outcome;
+      if (ready === 'gone' || ready === 'withdrawn') return ready;
+      const outcome = await this.send(ready, onAnswer);
+      if (outcome !== 'retry') return outcome;
+      ready = await this.commits.write(() => this.prepare(operationId));
     }
+  }
+
+  /**
+   * Reads an operation and its row, and marks it as being sent with the body it sends. Marking
+   * and reading happen in one synchronous step: an edit can only come after, and then it is
+   * queued behind this operation instead of collapsing into it. Written by the group commit,
+   * which commits before the request is sent.
+   * Relaxed durability: a power cut that undoes the mark also undoes every edit made after
+   * it, and the retry then sends this same content again.
+   */
+  private prepare(operationId: number): Ready {
+    const { store } = this.env;
+    const operation = store.operations.get(operationId);
+    if (!operation) return 'gone';
+    const shape = this.env.shapeOf(operation.tableName);
+    const table = store.tableByName(operation.tableName);
+    const row =
+      operation.action === 'delete'
+        ? undefined
+        : (table.lookup(operation.recordId) as LocalRecord | undefined);
+    if (operation.action !== 'delete' && !row && operation.sent === null) {
+      // The record was deleted locally before this operation ever left; the delete queued
+      // after it covers the server side.
+      store.operations.remove(operation.id);
+      return 'gone';
+    }
+    const hasLater = store.operations
+      .forRecord(operation.tableName, operation.recordId)
+      .some((next) => next.id > operation.id);
+    const plan = planSend(operation, row, hasLater, shape);
+    // Without the columns this backend does not store (see column-support.ts).
+    const body =
+      operation.action === 'delete'
+        ? plan.body
+        : (this.env.columns?.forServer(operation.tableName, plan.body) ?? plan.body);
+    store.operations.update(operation.id, {
+      pushing: true,
+      // A delete keeps the content an earlier update attempt may have left on the server.
+      sent: operation.action === 'delete' && operation.sent ? operation.sent : body,
+    });
+    return { operation, shape, body, clientRecord: plan.clientRecord };
+  }
+
+  private async send(prepared: Prepared, onAnswer: () => void): Promise<Outcome | 'retry'> {
+    const { store } = this.env;
+    const { operation, shape, body, clientRecord } = prepared;
+    const answer = await this.remote.send(operation, body);
+    if (answer.kind === 'applied') {
+      onAnswer();
+      if (answer.record) this.env.columns?.learnFromReply(shape, body, answer.record);
+      await this.commit(operation, answer.record);
+      return 'pushed';
+    }
+    if (store.operations.get(operation.id)) store.operations.update(operation.id, { pushing: false });
+    if (answer.kind === 'unreachable') throw new StopPush(answer.error, answer.slowDown);
+    // A refusal naming a column the backend does not store: send again without it.
+    if (this.env.columns?.learnFromRefusal(shape, body, answer.error)) return 'retry';
+    if (answer.kind === 'inconclusive' && operation.attempts + 1 < this.env.maxAttempts) {
+      store.operations.update(operation.id, { attempts: operation.attempts + 1 });
+      return { deferred: answer.error };
+    }
+    return this.handleFailure(operation, clientRecord, body, answer.error, answer.kind === 'conflict');
   }
 
   /**
    * The server has the operation: record its reply and drop the operation, atomically.
    * Relaxed durability: if a power cut undoes this commit, the operation is sent again and
    * the server's answer (409 on insert, 412 on update, 404 on delete) shows it already holds
-   * exactly this change, which handleFailure treats as done.
+   * exactly this change, which handleFailure treats as done. Written with the other replies of
+   * the same turn (GroupCommit); resolves once committed.
    */
-  private commit(operation: OperationRecord, server: ServerRecord | null): void {
+  private async commit(operation: OperationRecord, server: ServerRecord | null): Promise<void> {
     const { store, status } = this.env;
     const shape = this.env.shapeOf(operation.tableName);
-    store.transaction(() => {
+    await this.commits.write(() => {
       if (!store.operations.get(operation.id)) return;
       const table = store.tableByName(operation.tableName);
       const later = store.operations
@@ -507,7 +654,7 @@ export class Pusher {
       }
       store.operations.remove(operation.id);
       store.syncIssues.removeForOperation(operation.id);
-    }, RELAXED);
+    });
     status.dataChanged(operation.tableName);
   }
 
@@ -539,7 +686,7 @@ export class Pusher {
           !found.deleted &&
           shape.sameUserFields(found, shape.fromSnapshot(content));
         if (operation.action === 'delete' ? found.deleted : holdsContent(sent)) {
-          this.commit(operation, found);
+          await this.commit(operation, found);
           return 'pushed';
         }
         // An earlier attempt landed with older content (its reply was lost, then the person

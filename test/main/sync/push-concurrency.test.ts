@@ -110,6 +110,48 @@ describe('several operations in flight', () => {
     expect((await serverRows(backend.url)).filter((row) => row.id.startsWith('q-'))).toHaveLength(201);
   });
 
+  it('writes each answer with the next operation’s mark in one transaction, and removes an operation only with its reply', async ({
+    openClient,
+  }) => {
+    const client = await openClient(proxy.url);
+    const count = 40;
+    for (let index = 0; index < count; index++)
+      await client.todos.insert({ id: `g-${index}`, text: `grouped ${index}` });
+    const { store } = client;
+    const transaction = store.transaction.bind(store);
+    let depth = 0;
+    let transactions = 0;
+    const broken: string[] = [];
+    store.transaction = ((fn, options) => {
+      if (depth === 0) transactions++;
+      depth++;
+      try {
+        return transaction(fn, options);
+      } finally {
+        depth--;
+        if (depth === 0) {
+          // After every commit: a record whose operation is gone holds the server's reply.
+          const pending = new Set(store.operations.list().map((operation) => operation.recordId));
+          for (let index = 0; index < count; index++) {
+            const id = `g-${index}`;
+            if (!pending.has(id) && !store.tableByName('todoitem').lookup(id)?.version) broken.push(id);
+          }
+        }
+      }
+    }) as typeof store.transaction;
+    const seen = watchExchanges();
+    const result = await client.context.push();
+    store.transaction = transaction;
+
+    expect(result.pushed).toBe(count);
+    expect(seen.maxInFlight).toBeGreaterThan(1);
+    expect(broken).toEqual([]);
+    // A transaction per reply and another per mark would be 2 * count.
+    expect(transactions).toBeLessThanOrEqual(count + 2);
+    expect(client.context.getPendingOperations()).toEqual([]);
+    expect((await serverRows(backend.url)).filter((row) => row.id.startsWith('g-'))).toHaveLength(count);
+  });
+
   it('calls the push handler for one refusal at a time, and counts each once', async ({ openClient }) => {
     const client = await openClient(proxy.url);
     for (let index = 0; index < 10; index++) await client.todos.insert({ text: `refused ${index} #refuse` });

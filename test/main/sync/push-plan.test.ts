@@ -145,6 +145,27 @@ describe('nextToSend', () => {
     expect(step.start).toEqual([other]);
   });
 
+  it('reads the queue only until the room is filled; what to skip further on waits for a later call', () => {
+    const [first, issue, later] = [operation('a'), operation('b'), operation('b')];
+    let read = 0;
+    const queue = function* (): Generator<OperationRecord> {
+      for (const item of [first!, issue!, later!]) {
+        read++;
+        yield item;
+      }
+    };
+    const state = { ...empty, withIssues: new Set([issue!.id]) };
+    const full = nextToSend(queue(), { ...state, room: 1 });
+    expect(full).toEqual({ start: [first], skip: [] });
+    expect(read).toBe(1);
+    read = 0;
+    expect(nextToSend(queue(), { ...state, room: 0 })).toEqual({ start: [], skip: [] });
+    expect(read).toBe(0);
+    // With room to spare, the call reads on and finds the skips.
+    const after = nextToSend(queue(), { ...state, taken: new Set([first!.id]), room: 1 });
+    expect(after).toEqual({ start: [], skip: [issue, later] });
+  });
+
   it('never overtakes: a record not started for lack of room holds its later operations', () => {
     const queue = [operation('a'), operation('b'), operation('b')];
     const step = nextToSend(queue, { ...empty, room: 1 });
