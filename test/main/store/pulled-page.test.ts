@@ -8,6 +8,7 @@ import { describe, expect } from 'vitest';
 import { todoTable } from '../../../common/todo-table';
 import { openStore, StoreError, type LocalStore } from '../../../main/store';
 import { Connection } from '../../../main/store/connection';
+import type { PulledPageWrite } from '../../../main/store/pulled-page';
 import { SqliteDataTable } from '../../../main/store/data-table';
 import { pendingRecordIdsQuery, watermarkWrite } from '../../../main/store/system-tables';
 import { StoreWorker } from '../../../main/store/store-worker';
@@ -60,6 +61,29 @@ function seeded(store: LocalStore): PulledPage {
 function texts(store: LocalStore): Record<string, string> {
   const rows = store.table(todoTable).query({ orderBy: [{ column: 'id' }] }).items;
   return Object.fromEntries(rows.map((row) => [row.id, row.text]));
+}
+
+/**
+ * A seeded store file opened as a bare Connection with `worker` (or none), and its page encoded
+ * as the store would send it, with the watermark when asked.
+ */
+function seededConnection(
+  path: string,
+  worker: StoreWorker | null,
+  options: { withWatermark: boolean },
+): { db: Database.Database; connection: Connection; write: PulledPageWrite } {
+  const store = openStore({ path, tables: [todoTable] });
+  const page = seeded(store);
+  store.close();
+  const db = new Database(path);
+  const connection = new Connection(db, worker);
+  const table = new SqliteDataTable(connection, buildLayout(todoTable));
+  const write = {
+    ...table.encodePulled(page.upserts, page.deletions),
+    pending: pendingRecordIdsQuery('todoitem'),
+    then: options.withWatermark ? [watermarkWrite(watermark)] : [],
+  };
+  return { db, connection, write };
 }
 
 const expectedTexts = { a: 'new a', b: 'edited here', d: 'old d', e: 'new e' };
@@ -143,19 +167,9 @@ describe('writePulledPage', { timeout: 30_000 }, () => {
   }) => {
     for (const worker of [null, new StoreWorker({ path: folder.file('missing.db'), busyTimeoutMs: 1000 })]) {
       const path = folder.file(`${worker ? 'failed' : 'none'}.db`);
-      const store = openStore({ path, tables: [todoTable] });
-      const page = seeded(store);
-      store.close();
-      const db = new Database(path);
-      const connection = new Connection(db, worker);
+      const { connection, write } = seededConnection(path, worker, { withWatermark: true });
       try {
-        const table = new SqliteDataTable(connection, buildLayout(todoTable));
-        const encoded = table.encodePulled(page.upserts, page.deletions);
-        const result = await connection.writePulledPage(
-          { ...encoded, pending: pendingRecordIdsQuery('todoitem'), then: [watermarkWrite(watermark)] },
-          'Saving pulled records',
-        );
-        expect(result).toEqual(expectedResult);
+        expect(await connection.writePulledPage(write, 'Saving pulled records')).toEqual(expectedResult);
       } finally {
         connection.close();
       }
@@ -171,18 +185,9 @@ describe('writePulledPage', { timeout: 30_000 }, () => {
 
   test('a checkpoint asked for between two pages waits until the pages stop coming', async ({ folder }) => {
     const path = folder.file();
-    const store = openStore({ path, tables: [todoTable] });
-    const page = seeded(store);
-    store.close();
     const worker = new StoreWorker({ path, busyTimeoutMs: 5000 });
-    const connection = new Connection(new Database(path), worker);
+    const { connection, write } = seededConnection(path, worker, { withWatermark: false });
     try {
-      const table = new SqliteDataTable(connection, buildLayout(todoTable));
-      const write = {
-        ...table.encodePulled(page.upserts, page.deletions),
-        pending: pendingRecordIdsQuery('todoitem'),
-        then: [],
-      };
       const order: string[] = [];
       await connection.writePulledPage(write, 'Saving pulled records');
       const checkpoint = worker.checkpointNow().then(() => order.push('checkpoint'));
@@ -198,19 +203,9 @@ describe('writePulledPage', { timeout: 30_000 }, () => {
     folder,
   }) => {
     const path = folder.file();
-    const store = openStore({ path, tables: [todoTable] });
-    const page = seeded(store);
-    store.close();
     const worker = new StoreWorker({ path, busyTimeoutMs: 5000 });
-    const db = new Database(path);
-    const connection = new Connection(db, worker);
+    const { db, connection, write } = seededConnection(path, worker, { withWatermark: false });
     try {
-      const table = new SqliteDataTable(connection, buildLayout(todoTable));
-      const write = {
-        ...table.encodePulled(page.upserts, page.deletions),
-        pending: pendingRecordIdsQuery('todoitem'),
-        then: [],
-      };
       const automatic = (): unknown => db.pragma('wal_autocheckpoint', { simple: true });
       expect(automatic()).toBe(1000);
       await connection.writePulledPage(write, 'Saving pulled records');
