@@ -301,8 +301,9 @@ async function applyReceived(run: PullRun, start: PullPosition, page: Page): Pro
       : undefined;
   const converted = await convertPage(env, shape, fresh);
   await run.writing;
+  const changed = fresh.length > 0;
   run.writing = writePage(env, shape, { ...converted, watermark }, result).then(() => {
-    if (fresh.length > 0) env.status.dataChanged(shape.tableName);
+    if (changed) env.status.dataChanged(shape.tableName);
   });
   // Awaited by the next page or at the end of the pull; a failure is theirs to report.
   run.writing.catch(() => undefined);
