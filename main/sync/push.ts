@@ -422,13 +422,15 @@ export class Pusher {
   private launch(run: PushRun): void {
     if (run.stop !== undefined) return;
     const listed = this.dueOperations(run);
-    run.total = Math.max(run.total, run.done + run.inFlight.size + listed.untaken);
+    // Those whose answer is in count as done already (see start).
+    const unanswered = run.inFlight.size - run.answered;
+    run.total = Math.max(run.total, run.done + unanswered + listed.untaken);
     const step = nextToSend(fromHead(listed), {
       busy: run.busy,
       blocked: run.blocked,
       taken: run.taken,
       withIssues: listed.withIssues,
-      room: run.limit - (run.inFlight.size - run.answered),
+      room: run.limit - unanswered,
     });
     listed.untaken -= step.skip.length + step.start.length;
     for (const operation of step.skip) {
@@ -481,14 +483,19 @@ export class Pusher {
     const onAnswer = (): void => {
       answered = true;
       run.answered++;
+      // Done as far as the progress shows: its reply is written within the turn.
+      run.done++;
       // The server answers: open up.
       run.limit = run.ceiling;
       this.wake(run);
     };
     const sending: Promise<void> = this.pushOne(run, operation.id, onAnswer)
       .then(
-        (outcome) => this.settle(run, operation, outcome),
-        (error: unknown) => this.fail(run, operation, error),
+        (outcome) => this.settle(run, operation, outcome, answered),
+        (error: unknown) => {
+          if (answered) run.done--;
+          this.fail(run, operation, error);
+        },
       )
       .finally(() => {
         if (answered) run.answered--;
@@ -507,7 +514,7 @@ export class Pusher {
     wake?.();
   }
 
-  private settle(run: PushRun, operation: OperationRecord, outcome: Outcome): void {
+  private settle(run: PushRun, operation: OperationRecord, outcome: Outcome, counted: boolean): void {
     const { result } = run;
     // Not sent: the push stopped before it left.
     if (outcome === 'withdrawn') return;
@@ -521,7 +528,7 @@ export class Pusher {
       result.deferred++;
       result.deferredError ??= outcome.deferred;
     }
-    run.done++;
+    if (!counted) run.done++;
   }
 
   private fail(run: PushRun, operation: OperationRecord, error: unknown): void {
