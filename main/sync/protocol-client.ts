@@ -46,7 +46,8 @@ export interface ProtocolClientOptions {
   timeoutMs?: number;
   /**
    * Called just before each request is sent. A returned promise delays the request (tests use
-   * it to act while an operation is in flight).
+   * it to act while an operation is in flight). Not called for the requests that only open
+   * connections (openConnections).
    */
   onRequest?: (request: ObservedRequest) => void | Promise<void>;
 }
@@ -234,6 +235,25 @@ export class ProtocolClient {
     };
   }
 
+  /**
+   * Opens up to `count` more keep-alive connections to the server, for requests about to go in
+   * parallel: each new connection costs a round trip (a TLS handshake more), and opened while
+   * another request is in flight that round trip overlaps it instead of following it. fetch
+   * opens a connection only for a request, so each carries an OPTIONS request for the table:
+   * it touches no data and carries no sign-in token (a signed-out server still sees one
+   * attempt with it, not a burst); whatever it is answered, or a failure, is ignored. Resolves
+   * when all are back in the pool.
+   */
+  async openConnections(table: string, count: number): Promise<void> {
+    const opening: Promise<unknown>[] = [];
+    for (let index = 0; index < count; index++) {
+      opening.push(
+        this.send('OPTIONS', this.tablePath(table), { connectionOnly: true }).catch(() => undefined),
+      );
+    }
+    await Promise.all(opening);
+  }
+
   // ---------------------------------------------------------------- plumbing
 
   private absoluteUrl(path: string): URL {
@@ -313,6 +333,11 @@ export class ProtocolClient {
       body?: Record<string, unknown>;
       ifMatch?: string | null;
       control?: RequestControl | undefined;
+      /**
+       * A request that only opens a connection (openConnections): without X-ZUMO-AUTH even where
+       * the token belongs, and not shown to onRequest.
+       */
+      connectionOnly?: boolean;
     },
   ): Promise<RawResponse> {
     const request: RequestSummary = { method, path };
@@ -323,7 +348,7 @@ export class ProtocolClient {
       'X-ZUMO-INSTALLATION-ID': this.options.installationId(),
       Accept: 'application/json',
     };
-    const token = this.tokenFor(url);
+    const token = options.connectionOnly ? null : this.tokenFor(url);
     if (token) headers['X-ZUMO-AUTH'] = token;
     if (options.ifMatch) headers['If-Match'] = quoted(options.ifMatch);
     let payload: string | undefined;
@@ -335,12 +360,14 @@ export class ProtocolClient {
       // (the local backend does, against web pages) must still take it.
       headers['Content-Type'] = 'application/json';
     }
-    const observed = this.options.onRequest?.({
-      method,
-      path,
-      ifMatch: options.ifMatch ?? undefined,
-      body: options.body,
-    });
+    const observed = options.connectionOnly
+      ? undefined
+      : this.options.onRequest?.({
+          method,
+          path,
+          ifMatch: options.ifMatch ?? undefined,
+          body: options.body,
+        });
     if (observed) await observed;
 
     const timeout = AbortSignal.timeout(this.timeoutMs);

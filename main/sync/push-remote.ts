@@ -25,6 +25,8 @@ export interface PushRemote {
   send(operation: OperationRecord, body: RecordSnapshot): Promise<RemoteAnswer>;
   /** The record in any state (soft-deleted included), to see what a conflict is about. */
   lookup(tableName: string, recordId: string): Promise<ServerRecord | null>;
+  /** Readies `count` more connections for requests about to go in parallel (optional; never fails). */
+  openConnections?(tableName: string, count: number): Promise<void>;
 }
 
 export function protocolRemote(protocol: ProtocolClient): PushRemote {
@@ -37,6 +39,7 @@ export function protocolRemote(protocol: ProtocolClient): PushRemote {
       }
     },
     lookup: (tableName, recordId) => protocol.lookupIncludingDeleted(tableName, recordId),
+    openConnections: (tableName, count) => protocol.openConnections(tableName, count),
   };
 }
 

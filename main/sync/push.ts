@@ -347,6 +347,8 @@ interface PushRun {
   limit: number;
   /** The most in flight; halves when the server asks for fewer. */
   ceiling: number;
+  /** The connections opened for the others while the first request goes alone (see launch). */
+  opening: Promise<void> | undefined;
   /** The failure that stops the push, thrown once the requests in flight have finished. */
   stop: unknown;
   /** The newest operation id this push takes; later ones wait for the next push. */
@@ -401,6 +403,7 @@ export class Pusher {
       wake: undefined,
       limit: 1,
       ceiling: Math.max(1, this.env.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
+      opening: undefined,
       stop: undefined,
       horizon: 0,
       listed: undefined,
@@ -414,6 +417,7 @@ export class Pusher {
       if (run.inFlight.size === 0) break;
       await new Promise<void>((resolve) => (run.wake = resolve));
     }
+    await run.opening;
     if (run.stop !== undefined) throw run.stop instanceof Error ? run.stop : new Error(String(run.stop));
     return run.result;
   }
@@ -441,6 +445,16 @@ export class Pusher {
     }
     this.progress(run);
     for (const operation of step.start) this.start(run, operation);
+    const first = step.start[0];
+    if (first && run.limit < run.ceiling && run.opening === undefined && listed.untaken > 0) {
+      // The first request goes alone; the connections the next ones need open meanwhile (just
+      // after it, once its mark is written), so that they do not each cost a round trip after it.
+      const count = Math.min(run.ceiling - 1, listed.untaken);
+      run.opening = this.commits
+        .write(() => undefined)
+        .then(() => this.remote.openConnections?.(first.tableName, count))
+        .catch(() => undefined);
+    }
   }
 
   /** The operations up to the horizon this push has not taken yet, in queue order. */

@@ -24,6 +24,9 @@ afterEach(() => {
   proxy.setHooks(undefined);
 });
 
+/** Reads, and the OPTIONS requests that open connections, are not watched. */
+const isWrite = (method: string): boolean => method !== 'GET' && method !== 'OPTIONS';
+
 /** Watches the exchanges through the proxy: how many at once, and per record. */
 function watchExchanges(): { maxInFlight: number; overlaps: string[]; order: string[] } {
   const seen = { maxInFlight: 0, overlaps: [] as string[], order: [] as string[] };
@@ -31,7 +34,7 @@ function watchExchanges(): { maxInFlight: number; overlaps: string[]; order: str
   let inFlight = 0;
   proxy.setHooks({
     async beforeForward(exchange) {
-      if (!exchange.path.startsWith('/tables/todoitem') || exchange.method === 'GET') return;
+      if (!exchange.path.startsWith('/tables/todoitem') || !isWrite(exchange.method)) return;
       const id = exchange.recordId ?? '?';
       inFlight++;
       seen.maxInFlight = Math.max(seen.maxInFlight, inFlight);
@@ -42,7 +45,7 @@ function watchExchanges(): { maxInFlight: number; overlaps: string[]; order: str
       await new Promise((resolve) => setTimeout(resolve, 15));
     },
     afterDelivery(exchange) {
-      if (!exchange.path.startsWith('/tables/todoitem') || exchange.method === 'GET') return;
+      if (!exchange.path.startsWith('/tables/todoitem') || !isWrite(exchange.method)) return;
       const id = exchange.recordId ?? '?';
       inFlight--;
       perRecord.set(id, (perRecord.get(id) ?? 1) - 1);
@@ -150,6 +153,38 @@ describe('several operations in flight', () => {
     expect(transactions).toBeLessThanOrEqual(count + 2);
     expect(client.context.getPendingOperations()).toEqual([]);
     expect((await serverRows(backend.url)).filter((row) => row.id.startsWith('g-'))).toHaveLength(count);
+  });
+
+  it('opens the connections the next requests need while the first one is in flight', async ({
+    openClient,
+  }) => {
+    const client = await openClient(proxy.url);
+    for (let index = 0; index < 12; index++)
+      await client.todos.insert({ id: `w-${index}`, text: `warm ${index}` });
+    let opened = 0;
+    let openedWhileFirstHeld = -1;
+    let posts = 0;
+    proxy.setHooks({
+      async beforeForward(exchange) {
+        if (exchange.method === 'OPTIONS') opened++;
+        if (exchange.method !== 'POST' || ++posts !== 1) return;
+        // Hold the first insert: the requests that arrive meanwhile came on other connections.
+        const until = Date.now() + 3000;
+        while (opened < 7 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+        openedWhileFirstHeld = opened;
+      },
+    });
+    const result = await client.context.push();
+    expect(result.pushed).toBe(12);
+    // The first request goes alone; the seven others of the first round find their connections open.
+    expect(openedWhileFirstHeld).toBe(7);
+    expect(opened).toBe(7);
+
+    // A single operation has nothing to open connections for.
+    await client.todos.insert({ id: 'w-alone', text: 'alone' });
+    opened = 0;
+    await client.context.push();
+    expect(opened).toBe(0);
   });
 
   it('calls the push handler for one refusal at a time, and counts each once', async ({ openClient }) => {
