@@ -9,7 +9,7 @@ import type { Connection } from './connection';
 import { StoreError } from './errors';
 import { compileQuery, compileWhere, type CompiledQuery } from './query-compiler';
 import { foldSqlValue, type ColumnLayout, type TableLayout } from './table-layout';
-import type { PulledPageWrite } from './pulled-page';
+import type { PulledPageTarget, PulledPageWrite } from './pulled-page';
 import type { DataTable, InsertInput, QueryResult, StoreQuery, Where } from './types';
 
 export type Row = Record<string, unknown>;
@@ -21,10 +21,24 @@ function omittedValue(column: ColumnLayout): SqlValue | undefined {
   return column.spec.nullable ? null : undefined;
 }
 
+/** The table as a pulled page's writer needs it: indexed columns as their index covers them. */
+function pulledPageTarget(layout: TableLayout): PulledPageTarget {
+  const indexedSql = new Set(
+    (layout.declaration.indexes ?? []).flat().map((name) => {
+      const column = layout.byName.get(name);
+      return column?.foldSql ?? column?.sql;
+    }),
+  );
+  const columns = [...layout.writeColumnsSql];
+  const indexed = columns.flatMap((sql, position) => (position > 0 && indexedSql.has(sql) ? [position] : []));
+  return { table: layout.sql, columns, indexed };
+}
+
 export class SqliteDataTable implements DataTable<Row> {
   private readonly omitted: readonly (SqlValue | undefined)[];
   private readonly insertSql: string;
   private readonly upsertSql: string;
+  private readonly pulledTarget: PulledPageTarget;
   private readonly lookupSql: string;
   private readonly deleteSql: string;
 
@@ -45,6 +59,7 @@ export class SqliteDataTable implements DataTable<Row> {
     this.upsertSql = `${this.insertSql} ON CONFLICT("id") DO UPDATE SET ${assignments}`;
     this.lookupSql = `SELECT ${layout.selectAllSql} FROM ${layout.sql} WHERE "id" = ?`;
     this.deleteSql = `DELETE FROM ${layout.sql} WHERE "id" = ?`;
+    this.pulledTarget = pulledPageTarget(layout);
   }
 
   get declaration(): TableLayout['declaration'] {
@@ -222,22 +237,22 @@ export class SqliteDataTable implements DataTable<Row> {
   /**
    * A pulled page's rows and deletions checked and encoded for Store.writePulledPage, which
    * writes them (perhaps on the store's worker thread). The rows' parameters go one after the
-   * other into one flat list, each row's starting with its id: one list crosses to a worker
-   * far faster than a thousand.
+   * other into one flat list, each row's starting with its id (one list crosses to a worker
+   * far faster than a thousand), with which columns are indexed (see pulled-page.ts).
    */
   encodePulled(
     records: readonly InsertInput<Row>[],
     deletions: readonly string[],
-  ): Pick<PulledPageWrite, 'upsertSql' | 'values' | 'valuesPerRow' | 'deleteSql' | 'deletions'> {
+  ): Pick<PulledPageWrite, 'target' | 'values' | 'deleteSql' | 'deletions'> {
     if (!Array.isArray(records) || !Array.isArray(deletions))
       throw new StoreError('invalid-value', `${this.label('Upsert')}: needs lists of records and ids.`);
-    const valuesPerRow = this.layout.writeColumnsSql.length;
-    const values: SqlValue[] = new Array<SqlValue>(records.length * valuesPerRow);
+    const width = this.pulledTarget.columns.length;
+    const values: SqlValue[] = new Array<SqlValue>(records.length * width);
     records.forEach((record, index) => {
-      this.encodeRow(this.checkRecord(record, 'Upsert'), values, null, index * valuesPerRow);
+      this.encodeRow(this.checkRecord(record, 'Upsert'), values, null, index * width);
     });
     const ids = deletions.map((id: unknown) => this.checkId(id, 'Delete'));
-    return { upsertSql: this.upsertSql, values, valuesPerRow, deleteSql: this.deleteSql, deletions: ids };
+    return { target: this.pulledTarget, values, deleteSql: this.deleteSql, deletions: ids };
   }
 
   deleteMany(ids: readonly string[]): number {

@@ -17,11 +17,18 @@ export interface SqlWrite {
   params: SqlValue[];
 }
 
+/** Where a page's rows go: a table, its write columns (quoted, "id" first) and which are indexed. */
+export interface PulledPageTarget {
+  table: string;
+  columns: string[];
+  /** Positions in `columns` of the columns some index covers ("id" aside). */
+  indexed: number[];
+}
+
 export interface PulledPageWrite {
-  /** The upsert statement, and its parameters for every row one after the other, each row's id first. */
-  upsertSql: string;
+  target: PulledPageTarget;
+  /** Every row's values for `target.columns`, one row after the other. */
   values: SqlValue[];
-  valuesPerRow: number;
   deleteSql: string;
   deletions: string[];
   /** Selects the ids of records with queued operations: those rows are not touched. */
@@ -31,21 +38,62 @@ export interface PulledPageWrite {
 }
 
 /**
- * `applyPulledPage(db, page)`: `db` is a better-sqlite3 Database, `statement(sql)` a prepared
- * statement cache. BEGIN IMMEDIATE: the queued operations are read under the write lock, so an
- * edit made on the main connection while a page was on its way is seen and respected.
+ * `applyPulledPage(db, statement, page)`: `db` is a better-sqlite3 Database, `statement(sql)` a
+ * prepared-statement cache. BEGIN IMMEDIATE: the queued operations are read under the write
+ * lock, so an edit made on the main connection while a page was on its way is seen and respected.
+ *
+ * A row already present is updated with only those indexed columns whose value changed. SQLite
+ * rewrites an index entry whenever its column is assigned, even to the same value: an upsert
+ * assigning every column dirtied a leaf page of every index for every row (measured with raw
+ * SQL, 1,000 edited rows in a table of 100,000: 1,984 WAL pages and 32-40 ms that way, 1,419
+ * pages and 23 ms this way). The row's indexed values are read first; the page is needed for
+ * the update anyway.
  */
 export const APPLY_PULLED_PAGE_SOURCE = `
 function applyPulledPage(db, statement, page) {
   return db.transaction(() => {
     const pending = new Set(statement(page.pending.sql).raw(true).all(...page.pending.params).map((row) => row[0]));
     const result = { upserted: 0, deleted: 0, skippedPending: 0 };
+    const target = page.target;
+    const width = target.columns.length;
     if (page.values.length > 0) {
-      const upsert = statement(page.upsertSql);
-      for (let start = 0; start < page.values.length; start += page.valuesPerRow) {
-        const row = page.values.slice(start, start + page.valuesPerRow);
-        if (pending.has(row[0])) result.skippedPending++;
-        else { upsert.run(row); result.upserted++; }
+      const indexedSql = target.indexed.map((position) => target.columns[position]);
+      const lookup = statement(
+        'SELECT ' + (indexedSql.length > 0 ? indexedSql.join(', ') : '1') + ' FROM ' + target.table + ' WHERE "id" = ?',
+      ).raw(true);
+      const insert = statement(
+        'INSERT INTO ' + target.table + ' (' + target.columns.join(', ') + ') VALUES (' + target.columns.map(() => '?').join(', ') + ')',
+      );
+      const updates = new Map();
+      const updateFor = (changed) => {
+        let update = updates.get(changed);
+        if (!update) {
+          const positions = [];
+          for (let position = 1; position < width; position++) {
+            const k = target.indexed.indexOf(position);
+            if (k === -1 || changed[k] === '1') positions.push(position);
+          }
+          const sql = 'UPDATE ' + target.table + ' SET ' + positions.map((position) => target.columns[position] + ' = ?').join(', ') + ' WHERE "id" = ?';
+          update = { statement: statement(sql), positions };
+          updates.set(changed, update);
+        }
+        return update;
+      };
+      for (let start = 0; start < page.values.length; start += width) {
+        const row = page.values.slice(start, start + width);
+        if (pending.has(row[0])) { result.skippedPending++; continue; }
+        const old = lookup.get(row[0]);
+        if (old === undefined) {
+          insert.run(row);
+        } else {
+          let changed = '';
+          for (let k = 0; k < target.indexed.length; k++) changed += old[k] === row[target.indexed[k]] ? '0' : '1';
+          const update = updateFor(changed);
+          const params = update.positions.map((position) => row[position]);
+          params.push(row[0]);
+          update.statement.run(params);
+        }
+        result.upserted++;
       }
     }
     if (page.deletions.length > 0) {

@@ -104,6 +104,41 @@ describe('writePulledPage', { timeout: 30_000 }, () => {
     }
   });
 
+  test('an update touches only the indexes whose columns changed, and every index stays right', async ({
+    folder,
+  }) => {
+    const path = folder.file();
+    const store = openStore({ path, tables: [todoTable] });
+    try {
+      seeded(store);
+      const page: PulledPage = {
+        upserts: [
+          { ...serverRow('a', 'a done', 4), complete: true },
+          { ...serverRow('c', 'c renamed', 4), reminderAt: at(30) },
+          serverRow('d', 'old d', 1),
+        ],
+        deletions: [],
+      };
+      expect(await store.writePulledPage('todoitem', page)).toMatchObject({ upserted: 3 });
+      const todos = store.table(todoTable);
+      const ids = (where: Record<string, unknown>): string[] =>
+        todos.query({ where: where as never, orderBy: [{ column: 'id' }] }).items.map((row) => row.id);
+      expect(ids({ complete: true })).toEqual(['a']);
+      expect(ids({ complete: false })).toEqual(['b', 'c', 'd']);
+      expect(ids({ reminderAt: { gt: at(0) } })).toEqual(['c']);
+      expect(ids({ updatedAt: { ge: at(4) } })).toEqual(['a', 'c']);
+      expect(texts(store)).toEqual({ a: 'a done', b: 'edited here', c: 'c renamed', d: 'old d' });
+      const check = new Database(path, { readonly: true });
+      try {
+        expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+      } finally {
+        check.close();
+      }
+    } finally {
+      store.close();
+    }
+  });
+
   test('writes on the worker thread: the main thread runs while the page waits for a lock', async ({
     folder,
   }) => {
