@@ -24,7 +24,7 @@ import {
   watermarkWrite,
 } from './system-tables';
 import { buildLayout, declarationKey, validateDeclaration } from './table-layout';
-import { StoreWorker } from './store-worker';
+import { StoreWorker, WAL_SIZE_LIMIT_BYTES } from './store-worker';
 import type {
   DataTable,
   KeyValueStore,
@@ -248,6 +248,7 @@ function openDatabase(
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     return db;
   } catch (error) {
     db.close();

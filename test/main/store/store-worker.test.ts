@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { todoTable } from '../../../common/todo-table';
 import { openStore } from '../../../main/store';
-import { CHECKPOINT_AT_BYTES, StoreWorker } from '../../../main/store/store-worker';
+import { CHECKPOINT_AT_BYTES, StoreWorker, WAL_SIZE_LIMIT_BYTES } from '../../../main/store/store-worker';
 import { tempFolder, type TempFolder } from '../../support/store-fixtures';
 
 let folder: TempFolder;
@@ -97,6 +97,30 @@ describe('WAL checkpointer', { timeout: 60_000 }, () => {
       expect(reopened.tableByName('todoitem').count()).toBe(6000);
     } finally {
       reopened.close();
+    }
+  });
+
+  it('after a checkpoint the WAL file is cut back, so small edits no longer ask for checkpoints', async () => {
+    folder = tempFolder();
+    const path = folder.file();
+    const store = openStore({ path, tables: [todoTable] });
+    try {
+      const table = store.tableByName('todoitem');
+      store.transaction(() => table.upsertMany(todoRows(6000)), { durability: 'relaxed' });
+      expect(statSync(`${path}-wal`).size).toBeGreaterThan(CHECKPOINT_AT_BYTES);
+      let copied = 0;
+      for (let attempt = 0; attempt < 100 && copied < 6000; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        copied = rowsInMainFile(path, folder.file(`copy-${attempt}.db`));
+      }
+      expect(copied).toBe(6000);
+      // The next commits start the WAL over and cut the file back to the limit: a file that
+      // stayed at its largest size would ask for a checkpoint after every one of them.
+      for (const row of todoRows(5)) table.upsertMany([row]);
+      expect(statSync(`${path}-wal`).size).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+      expect(statSync(`${path}-wal`).size).toBeLessThan(CHECKPOINT_AT_BYTES);
+    } finally {
+      store.close();
     }
   });
 
