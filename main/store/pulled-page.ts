@@ -47,7 +47,7 @@ export interface PulledPageWrite {
  * assigning every column dirtied a leaf page of every index for every row (measured with raw
  * SQL, 1,000 edited rows in a table of 100,000: 1,984 WAL pages and 32-40 ms that way, 1,419
  * pages and 23 ms this way). The row's indexed values are read first; the page is needed for
- * the update anyway.
+ * the update anyway. Rows are tried as inserts first while they keep turning out new.
  */
 export const APPLY_PULLED_PAGE_SOURCE = `
 function applyPulledPage(db, statement, page) {
@@ -62,8 +62,11 @@ function applyPulledPage(db, statement, page) {
         'SELECT ' + (indexedSql.length > 0 ? indexedSql.join(', ') : '1') + ' FROM ' + target.table + ' WHERE "id" = ?',
       ).raw(true);
       const insert = statement(
-        'INSERT INTO ' + target.table + ' (' + target.columns.join(', ') + ') VALUES (' + target.columns.map(() => '?').join(', ') + ')',
+        'INSERT INTO ' + target.table + ' (' + target.columns.join(', ') + ') VALUES (' + target.columns.map(() => '?').join(', ') + ') ON CONFLICT("id") DO NOTHING',
       );
+      // Whether the last row was new: then the next is tried as an insert first (a first pull
+      // is all inserts, and a look-up before each would cost it a tenth of its time).
+      let expectNew = true;
       const updates = new Map();
       const updateFor = (changed) => {
         let update = updates.get(changed);
@@ -82,7 +85,12 @@ function applyPulledPage(db, statement, page) {
       for (let start = 0; start < page.values.length; start += width) {
         const row = page.values.slice(start, start + width);
         if (pending.has(row[0])) { result.skippedPending++; continue; }
+        if (expectNew && insert.run(row).changes === 1) {
+          result.upserted++;
+          continue;
+        }
         const old = lookup.get(row[0]);
+        expectNew = old === undefined;
         if (old === undefined) {
           insert.run(row);
         } else {
