@@ -4,11 +4,11 @@
  * values that TypeScript never saw).
  */
 import { randomUUID } from 'node:crypto';
-import { isPlainObject, type SqlValue } from './codec';
+import { isPlainObject, quoteIdentifier, type SqlValue } from './codec';
 import type { Connection } from './connection';
 import { StoreError } from './errors';
 import { compileQuery, compileWhere, type CompiledQuery } from './query-compiler';
-import { foldSqlValue, type ColumnLayout, type TableLayout } from './table-layout';
+import { foldSqlValue, indexColumnNames, type ColumnLayout, type TableLayout } from './table-layout';
 import type { PulledPageTarget, PulledPageWrite } from './pulled-page';
 import type { DataTable, InsertInput, QueryResult, StoreQuery, Where } from './types';
 
@@ -24,10 +24,9 @@ function omittedValue(column: ColumnLayout): SqlValue | undefined {
 /** The table as a pulled page's writer needs it: indexed columns as their index covers them. */
 function pulledPageTarget(layout: TableLayout): PulledPageTarget {
   const indexedSql = new Set(
-    (layout.declaration.indexes ?? []).flat().map((name) => {
-      const column = layout.byName.get(name);
-      return column?.foldSql ?? column?.sql;
-    }),
+    (layout.declaration.indexes ?? []).flatMap((columns) =>
+      indexColumnNames(layout, columns).map(quoteIdentifier),
+    ),
   );
   const columns = [...layout.writeColumnsSql];
   const indexed = columns.flatMap((sql, position) => (position > 0 && indexedSql.has(sql) ? [position] : []));

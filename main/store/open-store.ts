@@ -307,10 +307,15 @@ class SqliteStore implements LocalStore {
     return table;
   }
 
-  tableByName(name: string): DataTable<SystemColumns & Record<string, unknown>> {
+  /** The declared table called `name`; throws 'unknown-table'. */
+  private declared(name: string): SqliteDataTable {
     const known = typeof name === 'string' ? this.tables.get(name) : undefined;
     if (!known) throw new StoreError('unknown-table', `No table named "${String(name)}" is declared.`);
-    return known.table as unknown as DataTable<SystemColumns & Record<string, unknown>>;
+    return known.table;
+  }
+
+  tableByName(name: string): DataTable<SystemColumns & Record<string, unknown>> {
+    return this.declared(name) as unknown as DataTable<SystemColumns & Record<string, unknown>>;
   }
 
   get declarations(): readonly TableDeclaration[] {
@@ -325,14 +330,13 @@ class SqliteStore implements LocalStore {
   }
 
   async writePulledPage(tableName: string, page: PulledPage): Promise<PulledPageResult> {
-    const known = this.tables.get(tableName);
-    if (!known) throw new StoreError('unknown-table', `No table named "${String(tableName)}" is declared.`);
+    const table = this.declared(tableName);
     // Encoded a slice per turn of the event loop: a page at once holds it for several ms.
-    const encoded = known.table.encodePulled([], page.deletions);
+    const encoded = table.encodePulled([], page.deletions);
     for (let start = 0; start < page.upserts.length; start += ROWS_ENCODED_PER_TURN) {
       if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const slice = page.upserts.slice(start, start + ROWS_ENCODED_PER_TURN);
-      for (const value of known.table.encodePulled(slice, []).values) encoded.values.push(value);
+      for (const value of table.encodePulled(slice, []).values) encoded.values.push(value);
     }
     return this.connection.writePulledPage(
       {
@@ -345,9 +349,7 @@ class SqliteStore implements LocalStore {
   }
 
   explainQuery(tableName: string, query?: StoreQuery<Row>): ExplainedQuery {
-    const known = this.tables.get(tableName);
-    if (!known) throw new StoreError('unknown-table', `No table named "${tableName}" is declared.`);
-    const { select, count } = known.table.explain(query);
+    const { select, count } = this.declared(tableName).explain(query);
     return { select, count };
   }
 

@@ -8,7 +8,7 @@ import type { Connection } from './connection';
 import { StoreError } from './errors';
 import { MIGRATIONS } from './migrations';
 import { SYSTEM_TABLES } from './system-table-names';
-import { foldColumnName, type TableLayout } from './table-layout';
+import { foldColumnName, indexColumnNames, type TableLayout } from './table-layout';
 
 /** The schema version this build writes; a file with a higher one comes from a newer app. */
 export const STORE_SCHEMA_VERSION = MIGRATIONS.reduce(
@@ -161,12 +161,9 @@ function fillFoldColumn(
 function syncIndexes(connection: Connection, layout: TableLayout): void {
   const wanted = new Map<string, string[]>();
   for (const columns of layout.declaration.indexes ?? []) {
-    // Case-insensitive text is searched through its fold column, so that is what gets indexed;
-    // the name says which, so turning caseInsensitive on or off replaces the index.
-    const sqlNames = columns.map((name) => {
-      const column = layout.byName.get(name);
-      return column?.foldSql ? foldColumnName(name) : name;
-    });
+    // The name says which columns (fold or not), so turning caseInsensitive on or off replaces
+    // the index.
+    const sqlNames = indexColumnNames(layout, columns);
     wanted.set(indexName(layout, sqlNames), sqlNames.map(quoteIdentifier));
   }
   const prefix = `idx$${layout.name}$`;

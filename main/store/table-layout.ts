@@ -45,6 +45,14 @@ export function foldColumnName(column: string): string {
   return `${column}$fold`;
 }
 
+/**
+ * An index's columns as SQL names (unquoted). Case-insensitive text is searched through its
+ * fold column, so that is what gets indexed.
+ */
+export function indexColumnNames(layout: TableLayout, columns: readonly string[]): string[] {
+  return columns.map((name) => (layout.byName.get(name)?.foldSql ? foldColumnName(name) : name));
+}
+
 function columnLayout(tableName: string, name: string, spec: ColumnSpec, isSystem: boolean): ColumnLayout {
   const where = `${tableName}.${name}`;
   const folded = spec.kind === 'string' && spec.caseInsensitive === true;
