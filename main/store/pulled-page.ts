@@ -10,12 +10,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { SqlValue } from './codec';
+import type { CompiledStatement } from './query-compiler';
 import type { PulledPageResult } from './types';
-
-export interface SqlWrite {
-  sql: string;
-  params: SqlValue[];
-}
 
 /** Where a page's rows go: a table, its write columns (quoted, "id" first) and which are indexed. */
 export interface PulledPageTarget {
@@ -32,9 +28,9 @@ export interface PulledPageWrite {
   deleteSql: string;
   deletions: string[];
   /** Selects the ids of records with queued operations: those rows are not touched. */
-  pending: SqlWrite;
+  pending: CompiledStatement;
   /** Written last in the same transaction (the watermark). */
-  then: SqlWrite[];
+  then: CompiledStatement[];
 }
 
 /**

@@ -7,7 +7,7 @@ import type { OperationAction } from '../../common/sync-types';
 import { assertJsonValue, isPlainObject, isWellFormedText, type SqlValue } from './codec';
 import type { Connection } from './connection';
 import { StoreError } from './errors';
-import type { SqlWrite } from './pulled-page';
+import type { CompiledStatement } from './query-compiler';
 import { SYSTEM_TABLES } from './system-table-names';
 import type {
   KeyValueStore,
@@ -148,7 +148,7 @@ const OPERATION_FIELD_ENCODERS: readonly [string, (value: unknown) => SqlValue][
 ];
 
 /** The ids of a table's records with queued operations, as SQL (a pulled page reads it on the store's worker). */
-export function pendingRecordIdsQuery(tableName: string): SqlWrite {
+export function pendingRecordIdsQuery(tableName: string): CompiledStatement {
   return {
     sql: `SELECT DISTINCT "recordId" FROM ${SYSTEM_TABLES.operations} WHERE "tableName" = ?`,
     params: [checkText(tableName, 'A table name')],
@@ -441,7 +441,7 @@ export function createSyncIssueLog(connection: Connection): SyncIssueLog {
 // ------------------------------------------------------------------ watermarks
 
 /** Saving a watermark, as SQL: checked here, run by the store or by its worker with a pulled page. */
-export function watermarkWrite(watermark: PullWatermark): SqlWrite {
+export function watermarkWrite(watermark: PullWatermark): CompiledStatement {
   const checked = assertKnownKeys(
     watermark,
     new Set(['tableName', 'queryId', 'updatedAt', 'seenAtWatermark', 'lastId']),
