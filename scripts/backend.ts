@@ -43,7 +43,7 @@ import { parseArgs } from 'node:util';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { BACKEND_KEY_ENV, BACKEND_KEY_HEADER, createBackendGuard } from './backend-guard';
-import { gzipReplies, indexForPaging } from './backend-tuning';
+import { gzipReplies, indexForPaging, writeAheadLog } from './backend-tuning';
 // azure-mobile-apps ships no types; this script only uses the documented entry points.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const azureMobileApps = require('azure-mobile-apps') as AzureMobileAppsModule;
@@ -251,10 +251,12 @@ if (launcherPid > 1) {
   }, 500).unref();
 }
 
-/** The server's tables, then the index its page queries need (on the same file). */
+/** The server's tables, then the index its page queries need and its log (on the same file). */
 async function prepareDatabase(): Promise<void> {
+  const databaseFile = path.join(dataDir, 'todo-backend.sqlite');
   await mobile.tables.initialize();
-  await indexForPaging(path.join(dataDir, 'todo-backend.sqlite'), 'todoitem');
+  await indexForPaging(databaseFile, 'todoitem');
+  await writeAheadLog(databaseFile);
 }
 
 prepareDatabase().then(

@@ -1,7 +1,8 @@
 /**
  * The embedded backend's additions to the stock server (scripts/backend-tuning.ts), checked on the
  * real server: gzip when the client asks for it (and only then), the ETag that carries a record's
- * version left intact, and the (updatedAt, id) index the page query runs on, surviving a restart.
+ * version left intact, the (updatedAt, id) index the page query runs on, surviving a restart, and
+ * the write-ahead log its writes commit through.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -161,5 +162,24 @@ describe('embedded backend', { timeout: 60_000 }, () => {
     const reply = await rawRequest(page(), { headers: ZUMO });
     expect(reply.status).toBe(200);
     expect(inspect().indexes.filter((name) => name === 'todoitem_updatedAt_id')).toHaveLength(1);
+  });
+
+  it('writes through a write-ahead log, and a write made there is seen by the next request', async () => {
+    const db = new Database(serverDbPath(backend.dataDir), { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+    const id = randomUUID();
+    const insert = await rawRequest(`${backend.url}/tables/todoitem`, {
+      method: 'POST',
+      headers: { ...ZUMO, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id, text: 'through the log', complete: false }),
+    });
+    expect(insert.status).toBe(201);
+    const read = await rawRequest(`${backend.url}/tables/todoitem/${id}`, { headers: ZUMO });
+    expect(read.status).toBe(200);
+    expect(JSON.parse(read.body.toString('utf8'))).toMatchObject({ id, text: 'through the log' });
   });
 });
