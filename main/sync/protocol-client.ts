@@ -102,6 +102,10 @@ function quoted(version: string): string {
 
 export class ProtocolClient {
   private readonly timeoutMs: number;
+  /** See serverAnswering. */
+  private answering = true;
+  /** Requests that found no server or were refused their sign-in, so far. */
+  private failures = 0;
 
   constructor(private readonly options: ProtocolClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -233,6 +237,24 @@ export class ProtocolClient {
       authenticationToken: body.authenticationToken,
       userId: typeof userId === 'string' ? userId : null,
     };
+  }
+
+  /**
+   * False once a request (other than openConnections') found no server, timed out or was
+   * refused its sign-in (401), until a request sent after that failure is answered; true before
+   * any request. Answers to requests that were already in flight at the failure do not count.
+   */
+  serverAnswering(): boolean {
+    return this.answering;
+  }
+
+  private noteAnswer(answered: boolean, failuresAtStart: number): void {
+    if (!answered) {
+      this.failures++;
+      this.answering = false;
+    } else if (failuresAtStart === this.failures) {
+      this.answering = true;
+    }
   }
 
   /**
@@ -370,6 +392,7 @@ export class ProtocolClient {
         });
     if (observed) await observed;
 
+    const failuresAtStart = this.failures;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.control?.signal ? AbortSignal.any([timeout, options.control.signal]) : timeout;
     let status: number;
@@ -385,10 +408,12 @@ export class ProtocolClient {
       date = response.headers.get('date');
       text = await response.text();
     } catch (error) {
+      if (options.control?.signal?.aborted && !timeout.aborted) throw options.control.signal.reason ?? error;
+      if (!options.connectionOnly) this.noteAnswer(false, failuresAtStart);
       if (timeout.aborted) throw new TimeoutError(request, this.timeoutMs);
-      if (options.control?.signal?.aborted) throw options.control.signal.reason ?? error;
       throw new NetworkError(request, error);
     }
+    if (!options.connectionOnly) this.noteAnswer(status !== 401, failuresAtStart);
     // Node's fetch hands the connection back to its pool one turn after the body ends; a
     // request sent in the same turn would open another one. Waiting that turn keeps a sync run
     // on its keep-alive connections (one per request in flight).

@@ -27,6 +27,8 @@ export interface PushRemote {
   lookup(tableName: string, recordId: string): Promise<ServerRecord | null>;
   /** Readies `count` more connections for requests about to go in parallel (optional; never fails). */
   openConnections?(tableName: string, count: number): Promise<void>;
+  /** False while the last request found no server or was refused its sign-in (optional). */
+  serverAnswering?(): boolean;
 }
 
 export function protocolRemote(protocol: ProtocolClient): PushRemote {
@@ -40,6 +42,7 @@ export function protocolRemote(protocol: ProtocolClient): PushRemote {
     },
     lookup: (tableName, recordId) => protocol.lookupIncludingDeleted(tableName, recordId),
     openConnections: (tableName, count) => protocol.openConnections(tableName, count),
+    serverAnswering: () => protocol.serverAnswering(),
   };
 }
 

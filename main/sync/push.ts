@@ -341,8 +341,11 @@ interface PushRun {
   /** Wakes the dispatch loop (something finished, or a place came free). */
   wake: (() => void) | undefined;
   /**
-   * Operations allowed in flight at once: one until the server has answered (an unreachable
-   * or signed-out server then costs one request, not a burst), then `ceiling`.
+   * Operations allowed in flight at once: `ceiling`, except after a request that found no
+   * server or was refused its sign-in; then one until the server answers (a server still down
+   * or still signed out costs each retry one request, not a burst), then `ceiling`. A first
+   * request alone every time would cost every push a round trip; with a whole round at once, a
+   * failure still stops the push once.
    */
   limit: number;
   /** The most in flight; halves when the server asks for fewer. */
@@ -386,6 +389,7 @@ export class Pusher {
    * (429/503) gets fewer requests at once.
    */
   async run(tableName?: string): Promise<PushResult> {
+    const ceiling = Math.max(1, this.env.concurrency ?? DEFAULT_PUSH_CONCURRENCY);
     const run: PushRun = {
       result: {
         pushed: 0,
@@ -401,8 +405,8 @@ export class Pusher {
       inFlight: new Set(),
       answered: 0,
       wake: undefined,
-      limit: 1,
-      ceiling: Math.max(1, this.env.concurrency ?? DEFAULT_PUSH_CONCURRENCY),
+      limit: this.remote.serverAnswering?.() === false ? 1 : ceiling,
+      ceiling,
       opening: undefined,
       stop: undefined,
       horizon: 0,
@@ -447,8 +451,9 @@ export class Pusher {
     for (const operation of step.start) this.start(run, operation);
     const first = step.start[0];
     if (first && run.limit < run.ceiling && run.opening === undefined && listed.untaken > 0) {
-      // The first request goes alone; the connections the next ones need open meanwhile (just
-      // after it, once its mark is written), so that they do not each cost a round trip after it.
+      // A probe after a failed sync goes alone; the connections the next ones need open
+      // meanwhile (just after it, once its mark is written), so that they do not each cost a
+      // round trip after it.
       const count = Math.min(run.ceiling - 1, listed.untaken);
       run.opening = this.commits
         .write(() => undefined)

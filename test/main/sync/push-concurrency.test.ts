@@ -65,11 +65,11 @@ describe('several operations in flight', () => {
     }
     const seen = watchExchanges();
     const pushing = client.context.push();
-    // While the first insert is in flight (the push sends one request before opening up):
-    // an edit of it is queued after it, never collapsed into it.
+    // While the first round of inserts is in flight (c-0 to c-7, each held 15 ms): an edit of
+    // one of them is queued after it, never collapsed into it.
     await new Promise((resolve) => setTimeout(resolve, 5));
     await client.todos.update({ id: 'c-0', text: 'edited while its insert was in flight' });
-    await client.todos.del('c-1');
+    await client.todos.del('c-20');
     const result = await pushing;
     await client.context.push();
 
@@ -79,12 +79,12 @@ describe('several operations in flight', () => {
     expect(seen.overlaps).toEqual([]);
     // Queue order within a record: its insert before its update and its delete.
     expect(seen.order.indexOf('POST c-0')).toBeLessThan(seen.order.indexOf('PATCH c-0'));
-    // c-1 had not left yet: its insert and delete cancelled out, nothing was sent for it.
-    expect(seen.order.filter((entry) => entry.endsWith(' c-1'))).toEqual([]);
+    // c-20 had not left yet: its insert and delete cancelled out, nothing was sent for it.
+    expect(seen.order.filter((entry) => entry.endsWith(' c-20'))).toEqual([]);
     const onServer = new Map((await serverRows(backend.url)).map((row) => [row.id, row]));
     expect(onServer.get('c-0')?.text).toBe('edited while its insert was in flight');
-    expect(onServer.has('c-1')).toBe(false);
-    expect(ids.filter((id) => id !== 'c-1' && !onServer.has(id))).toEqual([]);
+    expect(onServer.has('c-20')).toBe(false);
+    expect(ids.filter((id) => id !== 'c-20' && !onServer.has(id))).toEqual([]);
     expect(client.context.getPendingOperations()).toEqual([]);
     expect(client.context.getStatus().phase).toEqual({ kind: 'idle' });
   });
@@ -155,30 +155,57 @@ describe('several operations in flight', () => {
     expect((await serverRows(backend.url)).filter((row) => row.id.startsWith('g-'))).toHaveLength(count);
   });
 
-  it('opens the connections the next requests need while the first one is in flight', async ({
+  it('sends a whole round at once to a server that answered, and probes alone after one that did not', async ({
     openClient,
   }) => {
     const client = await openClient(proxy.url);
-    for (let index = 0; index < 12; index++)
+    for (let index = 0; index < 24; index++)
       await client.todos.insert({ id: `w-${index}`, text: `warm ${index}` });
+    const waitFor = async (done: () => boolean): Promise<void> => {
+      const until = Date.now() + 3000;
+      while (!done() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
     let opened = 0;
-    let openedWhileFirstHeld = -1;
     let posts = 0;
+    let postsTogether = -1;
+    let openedWhileFirstHeld = -1;
+    let phase: 'cold' | 'probe' = 'cold';
     proxy.setHooks({
       async beforeForward(exchange) {
         if (exchange.method === 'OPTIONS') opened++;
         if (exchange.method !== 'POST' || ++posts !== 1) return;
-        // Hold the first insert: the requests that arrive meanwhile came on other connections.
-        const until = Date.now() + 3000;
-        while (opened < 7 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
-        openedWhileFirstHeld = opened;
+        if (phase === 'cold') {
+          // Hold the first insert: the others of its round arrive meanwhile, or never do. Then
+          // it never reaches the server.
+          await waitFor(() => posts >= 8);
+          postsTogether = posts;
+          return false;
+        } else {
+          // Hold the probe: the requests that arrive meanwhile came on other connections.
+          await waitFor(() => opened >= 7);
+          openedWhileFirstHeld = opened;
+        }
       },
     });
+    // This client has not seen the server fail: its first round goes at once (a request alone
+    // first would cost every push a round trip).
+    await expect(client.context.push()).rejects.toThrow();
+    expect(postsTogether).toBe(8);
+    expect(opened).toBe(0);
+    expect(client.context.getStatus().connectivity).toBe('offline');
+    const left = client.context.getPendingOperations().length;
+    expect(left).toBeGreaterThanOrEqual(16);
+
+    // After that failure the next push probes with one request; the seven others of its first
+    // round find their connections open.
+    phase = 'probe';
+    posts = 0;
+    opened = 0;
     const result = await client.context.push();
-    expect(result.pushed).toBe(12);
-    // The first request goes alone; the seven others of the first round find their connections open.
+    expect(result.pushed).toBe(left);
     expect(openedWhileFirstHeld).toBe(7);
     expect(opened).toBe(7);
+    expect(client.context.getPendingOperations()).toEqual([]);
 
     // A single operation has nothing to open connections for.
     await client.todos.insert({ id: 'w-alone', text: 'alone' });
