@@ -268,6 +268,8 @@ describe('status', () => {
     const observed: { client?: TestClient } = {};
     const phases: string[] = [];
     const client = await createClient(backend.url, {
+      // One at a time, so that each request sees the progress of the one before.
+      pushConcurrency: 1,
       onRequest: () => {
         const phase = observed.client?.context.getStatus().phase;
         if (phase?.kind === 'pushing') phases.push(`${phase.done}/${phase.total}`);
