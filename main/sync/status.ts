@@ -4,7 +4,7 @@
  * recount the queue 10,000 times), and always about the final state.
  */
 import type { Connectivity, SyncErrorInfo, SyncPhase, SyncStatus } from '../../common/sync-types';
-import type { Store } from '../store/types';
+import type { Store, TransactionOptions } from '../store/types';
 import { SyncError } from './errors';
 
 /** The engine's part of the app's SyncStatus: the scheduler adds `nextSyncAt`. */
@@ -83,9 +83,16 @@ export class StatusTracker {
     this.changed();
   }
 
-  succeeded(at = new Date()): void {
+  /**
+   * A sync step went through. `durability: 'relaxed'` after a pull: the time written is only
+   * shown, and a durable commit here would also wait for the disk to take every page the pull
+   * wrote (relaxed, see Store.writePulledPage), about 13 ms on the main thread after 10,000
+   * rows. After a push it stays durable, and so makes the push's relaxed writes durable too.
+   */
+  succeeded(at = new Date(), durability: TransactionOptions['durability'] = 'full'): void {
     this.lastError = null;
-    this.store?.keyValues.set(LAST_SYNCED_KEY, at.toISOString());
+    const store = this.store;
+    store?.transaction(() => store.keyValues.set(LAST_SYNCED_KEY, at.toISOString()), { durability });
     this.changed();
   }
 

@@ -188,7 +188,7 @@ export class SyncContext implements SyncTableHost {
     return this.runExclusive(async () => {
       const store = this.requireStore();
       this.shapeOf(query.tableName);
-      await this.track(() => this.refetchStale(query.tableName));
+      await this.track(() => this.refetchStale(query.tableName), 'relaxed');
       if (store.operations.list({ tableName: query.tableName }).length > 0)
         await this.pushNow(query.tableName);
       return this.track(() =>
@@ -205,6 +205,7 @@ export class SyncContext implements SyncTableHost {
           queryId,
           paging,
         ),
+        'relaxed',
       );
     });
   }
@@ -349,12 +350,15 @@ export class SyncContext implements SyncTableHost {
     });
   }
 
-  /** Runs a sync step, keeping status, connectivity and the last error up to date. */
-  private async track<T>(step: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a sync step, keeping status, connectivity and the last error up to date.
+   * `durability`: of the last-synced time written after it (see StatusTracker.succeeded).
+   */
+  private async track<T>(step: () => Promise<T>, durability: 'full' | 'relaxed' = 'full'): Promise<T> {
     try {
       const result = await step();
       this.status.reachedServer();
-      this.status.succeeded();
+      this.status.succeeded(new Date(), durability);
       if (this.pushDeferral) this.status.failed(this.pushDeferral);
       return result;
     } catch (error) {

@@ -104,6 +104,33 @@ describe('incremental pull', () => {
     expect(third).toMatchObject({ upserted: 0, deleted: 0 });
   });
 
+  it('a little over one page: the rest is asked by key while the first page is still being written', async () => {
+    const prefix = newPrefix();
+    const ids = await seedServer(backend.url, 15, prefix);
+    const events: string[] = [];
+    const client = await createClient(backend.url, {
+      onRequest: (request) => {
+        if (request.method === 'GET' && request.path.startsWith('/tables/todoitem?')) events.push('request');
+      },
+    });
+    const store = client.store;
+    const writePulledPage = store.writePulledPage.bind(store);
+    store.writePulledPage = async (tableName, page) => {
+      events.push('write');
+      const written = await writePulledPage(tableName, page);
+      events.push('written');
+      return written;
+    };
+    const result = await client.context.pull(slice(prefix), 'slice', { pageSize: 10 });
+    expect(result.upserted).toBe(15);
+    expect(await localIds(client)).toEqual([...ids].sort());
+    // The second page left before the first page's write began (and so before it ended).
+    expect(events.slice(0, 3)).toEqual(['request', 'request', 'write']);
+    const [, second] = pageRequests(client);
+    expect(second?.get('$skip')).toBeNull();
+    expect(second?.get('$filter')).toContain('id gt');
+  });
+
   it('keeps a watermark per query id, and a full pull neither reads nor writes one', async () => {
     const prefix = newPrefix();
     await seedServer(backend.url, 3, prefix);
@@ -251,6 +278,33 @@ describe('queries', () => {
     expect(phases).toEqual(['0/null', '10/25', '20/25']);
     expect(client.context.getStatus()).toMatchObject({ phase: { kind: 'idle' }, connectivity: 'online' });
     expect(client.context.getStatus().lastSyncedAt).not.toBeNull();
+  });
+});
+
+describe('the last-synced time', () => {
+  it('is written without waiting for the disk after a pull, and durably after a push', async () => {
+    const prefix = newPrefix();
+    await seedServer(backend.url, 5, prefix);
+    const client = await createClient(backend.url);
+    const store = client.store;
+    const transaction = store.transaction.bind(store);
+    const commits: string[] = [];
+    let before = store.keyValues.get('sync.lastSyncedAt');
+    store.transaction = (fn, options) => {
+      const result = transaction(fn, options);
+      if (store.keyValues.get('sync.lastSyncedAt') !== before) commits.push(options?.durability ?? 'full');
+      before = store.keyValues.get('sync.lastSyncedAt');
+      return result;
+    };
+    await client.context.pull(slice(prefix), 'slice');
+    // A durable commit there would wait for the disk to take every page the pull wrote.
+    expect(commits.at(-1)).toBe('relaxed');
+    expect(client.context.getStatus().lastSyncedAt).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await client.todos.insert({ id: `${prefix}-pushed`, text: 'pushed' });
+    commits.length = 0;
+    await client.context.push();
+    expect(commits.at(-1)).toBe('full');
   });
 });
 
