@@ -147,10 +147,34 @@ async function readPages(run: PullRun, start: PullPosition): Promise<void> {
   const first = await firstPage(run, start);
   if (first.count !== undefined) run.result.total = first.count;
   noteReceived(run, first.items);
+  const rest = afterFirstPage(run, first);
+  // The page after, by key, is asked before the first is applied (as pageByPage does for the
+  // pages after it): an incremental pull a little over one page then costs one round trip
+  // beside the first page's write instead of after it.
+  const last = first.items.at(-1);
+  const next = rest === 'by-key' && last ? requestPage(run, afterRow(last)) : undefined;
   await applyReceived(run, start, first);
-  if (first.items.length < run.pageSize) return;
-  const complete = await speculativePages(run, start, first);
-  if (!complete) await pageByPage(run, positionAfter(run.applied, start));
+  if (rest === 'done') return;
+  if (rest === 'speculative' && (await speculativePages(run, start, first))) return;
+  await pageByPage(run, positionAfter(run.applied, start), next);
+}
+
+/**
+ * How the rows after a full first page are read: none left by its count; several pages in
+ * flight (speculativePages); or page by page by key, where the count is missing, one page of
+ * rows is left (nothing to run in parallel, and no $skip for the server to scan through), or
+ * pages of one row cannot overlap.
+ */
+function afterFirstPage(run: PullRun, first: Page): 'done' | 'speculative' | 'by-key' {
+  if (first.items.length < run.pageSize) return 'done';
+  if (first.count === undefined || run.pageSize < 2 || run.pagesInFlight < 2) return 'by-key';
+  const pages = speculativePageCount(first.count, run.pageSize);
+  if (pages === 0) return 'done';
+  return pages === 1 ? 'by-key' : 'speculative';
+}
+
+function afterRow(row: ServerRecord): PullPosition {
+  return { kind: 'after-row', updatedAt: row.updatedAt as Date, id: row.id };
 }
 
 /** One pull's state while it runs. */
@@ -225,13 +249,7 @@ async function firstPage(run: PullRun, start: PullPosition): Promise<Page> {
  * page from the last row applied); true when every row counted at the start was read.
  */
 async function speculativePages(run: PullRun, start: PullPosition, first: Page): Promise<boolean> {
-  // Pages of one row cannot overlap; one page in flight is page by page anyway.
-  if (first.count === undefined || run.pageSize < 2 || run.pagesInFlight < 2) return false;
-  const pages = speculativePageCount(first.count, run.pageSize);
-  if (pages === 0) return true;
-  // One page more (an incremental pull a little over a page) is asked by key after the first
-  // page's last row: nothing to run in parallel, and no $skip for the server to scan through.
-  if (pages === 1) return false;
+  const pages = speculativePageCount(first.count ?? 0, run.pageSize);
   const inFlight: Promise<Page>[] = [];
   let requested = 0;
   const requestMore = (): void => {
@@ -256,19 +274,20 @@ async function speculativePages(run: PullRun, start: PullPosition, first: Page):
   return true;
 }
 
-/** One page at a time from `position` (the next one already asked while a page is written). */
-async function pageByPage(run: PullRun, position: PullPosition): Promise<void> {
-  let pending: Promise<Page> | null = requestPage(run, position);
+/**
+ * One page at a time from `position` (the next one already asked while a page is written);
+ * `asked`: the page at `position`, when it is already on its way.
+ */
+async function pageByPage(run: PullRun, position: PullPosition, asked?: Promise<Page>): Promise<void> {
+  let pending: Promise<Page> | null = asked ?? requestPage(run, position);
   while (pending) {
     const page: Page = await pending;
     pending = null;
     noteReceived(run, page.items);
     const last = page.items.at(-1);
-    if (page.items.length === run.pageSize && last) {
-      pending = requestPage(run, { kind: 'after-row', updatedAt: last.updatedAt as Date, id: last.id });
-    }
+    if (page.items.length === run.pageSize && last) pending = requestPage(run, afterRow(last));
     await applyReceived(run, position, page);
-    if (last) position = { kind: 'after-row', updatedAt: last.updatedAt as Date, id: last.id };
+    if (last) position = afterRow(last);
   }
 }
 
