@@ -42,8 +42,14 @@ export interface WanPlan {
   sdkRtt: number;
   sdkPullLimit: number;
   sdkPushCount: number;
-  /** Rounds of each pull (cheap); the push runs once (hundreds of round trips each). */
+  /** Rounds of each pull (cheap), best counted. */
   pullRounds: number;
+  /**
+   * Rounds of our push and the raw pushes with requests in flight, best counted, as for the
+   * pull: one run of 300 varied by ±3% here. The sequential raw push (300 round trips, steady)
+   * runs once.
+   */
+  pushRounds: number;
 }
 
 export const WAN_PLAN: WanPlan = {
@@ -57,6 +63,7 @@ export const WAN_PLAN: WanPlan = {
   sdkPullLimit: 1000,
   sdkPushCount: 100,
   pullRounds: 2,
+  pushRounds: 2,
 };
 
 const PAGE_SIZE = 1000;
@@ -159,20 +166,27 @@ async function pushScenario(
     rawSequentialInserts(line.url, newTodos(count, `Raw insert ${label}`)),
   );
   baselines['raw-sequential'] = perSecond(count, sequential.ms);
-  for (const inFlight of plan.inFlight) {
-    const items = newTodos(count, `Raw insert ${label} x${inFlight}`);
-    const parallel = await timed(() => rawInsertsInFlight(line.url, items, inFlight));
-    baselines[`raw-${inFlight}-in-flight`] = perSecond(count, parallel.ms);
-  }
   if (rttMs > 0) baselines.floor = pushFloor(count, rttMs, plan.floorInFlight);
-  const ours = await withApp(line.url, folder, async (app) => {
-    for (const todo of newTodos(count, `Our insert ${label}`)) await app.services.parts.todos.insert(todo);
-    const { ms, value } = await timed(() => app.services.parts.syncContext.push());
-    if (value.pushed !== count || value.issues.length > 0) {
-      throw new Error(`our push sent ${value.pushed} of ${count} operations (${value.issues.length} issues)`);
+  let ours = 0;
+  // Rounds alternate the raw pushes and ours, so drift in the server's speed touches both.
+  for (let round = 0; round < plan.pushRounds; round++) {
+    for (const inFlight of plan.inFlight) {
+      const items = newTodos(count, `Raw insert ${label} x${inFlight} #${round}`);
+      const parallel = await timed(() => rawInsertsInFlight(line.url, items, inFlight));
+      const key = `raw-${inFlight}-in-flight`;
+      baselines[key] = Math.max(baselines[key] ?? 0, perSecond(count, parallel.ms));
     }
-    return perSecond(count, ms);
-  });
+    const rate = await withApp(line.url, folder, async (app) => {
+      for (const todo of newTodos(count, `Our insert ${label} #${round}`))
+        await app.services.parts.todos.insert(todo);
+      const { ms, value } = await timed(() => app.services.parts.syncContext.push());
+      if (value.pushed !== count || value.issues.length > 0) {
+        throw new Error(`our push sent ${value.pushed} of ${count} operations (${value.issues.length} issues)`);
+      }
+      return perSecond(count, ms);
+    });
+    ours = Math.max(ours, rate);
+  }
   let sdkNote = '';
   if (rttMs === plan.sdkRtt) {
     baselines.sdk = await sdkPushInsertRate(
@@ -185,7 +199,8 @@ async function pushScenario(
   report.set(
     wanScenarioId('push-inserts', count, rttMs),
     { unit: 'ops/s', value: ours, baselines },
-    `RTT ${rttMs} ms, ${plan.bandwidthBitsPerSecond / 1e6} Mbit/s; ${count} queued inserts, one run; ` +
+    `RTT ${rttMs} ms, ${plan.bandwidthBitsPerSecond / 1e6} Mbit/s; ${count} queued inserts; best of ` +
+      `${plan.pushRounds} (raw-sequential: one run); ` +
       `floor: ${plan.floorInFlight} in flight${sdkNote}`,
   );
 }
