@@ -73,6 +73,8 @@ export async function createAccountEngine(options: AccountEngineOptions): Promis
   });
   const syncContext = client.getSyncContext();
   await syncContext.initialize(store);
+  // With a backend the app pulls soon: the store's worker boots meanwhile, not under the first page.
+  if (options.backendUrl !== null) store.expectPulls();
   const todos = client.getSyncTable(todoTable);
   return { key, store, client, syncContext, todos };
 }

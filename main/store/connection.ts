@@ -105,6 +105,11 @@ export class Connection {
     }
   }
 
+  /** Starts the worker thread ahead of the pulled pages it will write (StoreWorker.warmUp). */
+  warmUpWorker(): void {
+    this.checkpointer?.warmUp();
+  }
+
   /**
    * A pulled page, on the worker when there is one (see store-worker.ts), else here with
    * relaxed durability. SQLite's failures are translated as `guard` does.

@@ -329,6 +329,10 @@ class SqliteStore implements LocalStore {
     );
   }
 
+  expectPulls(): void {
+    this.connection.warmUpWorker();
+  }
+
   async writePulledPage(tableName: string, page: PulledPage): Promise<PulledPageResult> {
     const table = this.declared(tableName);
     // Encoded a slice per turn of the event loop: a page at once holds it for several ms.

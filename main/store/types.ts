@@ -228,6 +228,11 @@ export interface Store {
    * watermark. On the store's worker thread when it has one, so the main thread stays free.
    */
   writePulledPage(tableName: string, page: PulledPage): Promise<PulledPageResult>;
+  /**
+   * Pulled pages will come: starts the worker thread that writes them now (it takes 60–110 ms
+   * to start, which the first page would otherwise wait for). Harmless to call again.
+   */
+  expectPulls(): void;
   readonly operations: OperationLog;
   readonly syncIssues: SyncIssueLog;
   readonly watermarks: WatermarkStore;

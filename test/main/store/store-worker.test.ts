@@ -137,4 +137,22 @@ describe('WAL checkpointer', { timeout: 60_000 }, () => {
       checkpointer.close();
     }
   });
+
+  it('boots when warmed up, before anything is asked of it', async () => {
+    folder = tempFolder();
+    // A file it cannot open: the boot's outcome shows without any request.
+    const worker = new StoreWorker({ path: folder.file('missing.db'), busyTimeoutMs: 5000 });
+    try {
+      expect(worker.active).toBe(true);
+      worker.warmUp();
+      const until = Date.now() + 10_000;
+      while (worker.active && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(worker.active).toBe(false);
+      // Standing down, it starts no second thread.
+      worker.warmUp();
+      expect(await worker.checkpointNow()).toBeNull();
+    } finally {
+      worker.close();
+    }
+  });
 });
