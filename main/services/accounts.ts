@@ -74,7 +74,7 @@ export async function createAccountEngine(options: AccountEngineOptions): Promis
   const syncContext = client.getSyncContext();
   await syncContext.initialize(store);
   // With a backend the app pulls soon: the store's worker boots meanwhile, not under the first page.
-  if (options.backendUrl !== null) store.expectPulls();
+  if (options.backendUrl !== null) void store.expectPulls();
   const todos = client.getSyncTable(todoTable);
   return { key, store, client, syncContext, todos };
 }

@@ -106,8 +106,8 @@ export class Connection {
   }
 
   /** Starts the worker thread ahead of the pulled pages it will write (StoreWorker.warmUp). */
-  warmUpWorker(): void {
-    this.checkpointer?.warmUp();
+  warmUpWorker(): Promise<void> {
+    return this.checkpointer?.warmUp() ?? Promise.resolve();
   }
 
   /**

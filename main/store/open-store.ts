@@ -329,8 +329,8 @@ class SqliteStore implements LocalStore {
     );
   }
 
-  expectPulls(): void {
-    this.connection.warmUpWorker();
+  expectPulls(): Promise<void> {
+    return this.connection.warmUpWorker();
   }
 
   async writePulledPage(tableName: string, page: PulledPage): Promise<PulledPageResult> {

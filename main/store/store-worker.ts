@@ -87,6 +87,7 @@ try {
   Atomics.notify(flag, 0);
   throw error;
 }
+parentPort.postMessage({ type: 'ready' });
 const statements = new Map();
 const statement = (sql) => {
   let prepared = statements.get(sql);
@@ -164,6 +165,7 @@ class WorkerSqliteError extends Error {
 }
 
 type WorkerMessage =
+  | { type: 'ready' }
   | { type: 'checkpointed'; result: CheckpointResult | null }
   | { type: 'page-written'; id: number; result: PulledPageResult }
   | { type: 'page-failed'; id: number; error: { message: string; code?: string } };
@@ -183,6 +185,9 @@ export class StoreWorker {
   private readonly listeners: ((result: CheckpointResult | null) => void)[] = [];
   private readonly pages = new Map<number, PendingPage>();
   private nextPageId = 1;
+  /** Set once the worker's connection is open. */
+  private booted = false;
+  private readonly bootWaiters: (() => void)[] = [];
 
   constructor(private readonly options: StoreWorkerOptions) {
     this.walPath = `${options.path}-wal`;
@@ -224,9 +229,13 @@ export class StoreWorker {
   /**
    * Starts the thread now, ahead of the work it will get: it takes 60–110 ms to boot here (a
    * Node environment, then better-sqlite3), which the first pulled page otherwise waited for.
+   * Resolves once its connection is open, or it has failed (then the main thread does its
+   * work); never rejects.
    */
-  warmUp(): void {
+  warmUp(): Promise<void> {
     if (!this.worker) this.start();
+    if (this.booted || this.failed) return Promise.resolve();
+    return new Promise((resolve) => this.bootWaiters.push(resolve));
   }
 
   /** Whether the worker takes checkpoints (false once it failed: the main connection does them all). */
@@ -275,6 +284,11 @@ export class StoreWorker {
   }
 
   private answered(message: WorkerMessage): void {
+    if (message.type === 'ready') {
+      this.booted = true;
+      for (const resolve of this.bootWaiters.splice(0)) resolve();
+      return;
+    }
     if (message.type === 'checkpointed') {
       this.waiting = false;
       for (const listener of this.listeners.splice(0)) listener(message.result);
@@ -296,6 +310,7 @@ export class StoreWorker {
     this.failed = true;
     this.waiting = false;
     this.worker = null;
+    for (const resolve of this.bootWaiters.splice(0)) resolve();
     for (const listener of this.listeners.splice(0)) listener(null);
     for (const page of this.pages.values()) page.resolve(null);
     this.pages.clear();

@@ -230,9 +230,10 @@ export interface Store {
   writePulledPage(tableName: string, page: PulledPage): Promise<PulledPageResult>;
   /**
    * Pulled pages will come: starts the worker thread that writes them now (it takes 60–110 ms
-   * to start, which the first page would otherwise wait for). Harmless to call again.
+   * to start, which the first page would otherwise wait for). Harmless to call again. Resolves
+   * once the worker is up, or the main thread will do its work; never rejects.
    */
-  expectPulls(): void;
+  expectPulls(): Promise<void>;
   readonly operations: OperationLog;
   readonly syncIssues: SyncIssueLog;
   readonly watermarks: WatermarkStore;

@@ -133,7 +133,7 @@ export async function pullTable(
   };
   status.setPhase({ kind: 'pulling', table: tableName, received: 0, total: null });
   // The worker that writes the pages boots while the first one is on its way (if not yet up).
-  env.store.expectPulls();
+  void env.store.expectPulls();
   try {
     await readPages(run, start);
     await run.writing;
