@@ -148,7 +148,8 @@ export function writeAheadLog(databaseFile: string): Promise<void> {
   return new Promise((resolve, reject) => {
     db.get('PRAGMA journal_mode = WAL', (error: Error | null, row: { journal_mode?: string } | undefined) => {
       if (error) reject(error);
-      else if (row?.journal_mode !== 'wal') reject(new Error(`SQLite kept journal mode ${row?.journal_mode}`));
+      else if (row?.journal_mode !== 'wal')
+        reject(new Error(`SQLite kept journal mode ${row?.journal_mode}`));
       else resolve();
     });
   });

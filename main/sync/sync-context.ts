@@ -191,20 +191,21 @@ export class SyncContext implements SyncTableHost {
       await this.refetchStale(query.tableName, 'relaxed');
       if (store.operations.list({ tableName: query.tableName }).length > 0)
         await this.pushNow(query.tableName);
-      return this.track(() =>
-        pullTable(
-          {
-            store,
-            protocol: this.protocol,
-            status: this.status,
-            shapeOf: (name) => this.shapeOf(name),
-            pageLimit: this.pageLimit(),
-            settleMs: this.pullSettleMs,
-          },
-          query,
-          queryId,
-          paging,
-        ),
+      return this.track(
+        () =>
+          pullTable(
+            {
+              store,
+              protocol: this.protocol,
+              status: this.status,
+              shapeOf: (name) => this.shapeOf(name),
+              pageLimit: this.pageLimit(),
+              settleMs: this.pullSettleMs,
+            },
+            query,
+            queryId,
+            paging,
+          ),
         'relaxed',
       );
     });

@@ -181,7 +181,9 @@ async function pushScenario(
         await app.services.parts.todos.insert(todo);
       const { ms, value } = await timed(() => app.services.parts.syncContext.push());
       if (value.pushed !== count || value.issues.length > 0) {
-        throw new Error(`our push sent ${value.pushed} of ${count} operations (${value.issues.length} issues)`);
+        throw new Error(
+          `our push sent ${value.pushed} of ${count} operations (${value.issues.length} issues)`,
+        );
       }
       return perSecond(count, ms);
     });
