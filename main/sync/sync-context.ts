@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConflictPolicy } from '../../common/sync-types';
 import { CONFLICT_POLICIES } from '../../common/sync-types';
-import type { OperationRecord, Store, SyncIssueRecord, Where } from '../store/types';
+import type { OperationRecord, Store, SyncIssueRecord, TransactionOptions, Where } from '../store/types';
 import {
   PurgeRefusedError,
   SyncError,
@@ -355,7 +355,10 @@ export class SyncContext implements SyncTableHost {
    * Runs a sync step, keeping status, connectivity and the last error up to date.
    * `durability`: of the last-synced time written after it (see StatusTracker.succeeded).
    */
-  private async track<T>(step: () => Promise<T>, durability: 'full' | 'relaxed' = 'full'): Promise<T> {
+  private async track<T>(
+    step: () => Promise<T>,
+    durability: TransactionOptions['durability'] = 'full',
+  ): Promise<T> {
     try {
       const result = await step();
       this.status.reachedServer();
@@ -391,7 +394,10 @@ export class SyncContext implements SyncTableHost {
    * request says nothing about the server, and its last-synced write before the push or pull
    * cost a commit (about 6 ms on the main thread after a pull into a large table).
    */
-  private async refetchStale(tableName?: string, durability: 'full' | 'relaxed' = 'full'): Promise<void> {
+  private async refetchStale(
+    tableName?: string,
+    durability: TransactionOptions['durability'] = 'full',
+  ): Promise<void> {
     const host = this.issueHost();
     const due = refetchDue(host.store, tableName);
     if (due.length === 0) return;
