@@ -4,7 +4,7 @@
  * millisecond); a later time starts afresh.
  */
 import { describe, expect, it } from 'vitest';
-import { advancePosition, type PullPosition } from '../../../main/sync/pull-paging';
+import { advancePosition, positionFilter, type PullPosition } from '../../../main/sync/pull-paging';
 import type { ServerRecord } from '../../../main/sync/records';
 
 const at = (ms: number): Date => new Date(Date.UTC(2026, 11, 2) + ms);
@@ -62,5 +62,24 @@ describe('advancePosition', () => {
     expect(advancePosition(null, beginning, [])).toBeNull();
     const start: PullPosition = { kind: 'at-time', updatedAt: at(5), seen: new Map() };
     expect(advancePosition(null, start, [])).toBeNull();
+  });
+});
+
+describe('positionFilter', () => {
+  it('after a row: a range on updatedAt from its time, the tie narrowed by id inside it', () => {
+    // A top-level OR kept SQLite (the embedded backend) from using its updatedAt index: it read
+    // all 100,000 rows for every page asked by key. The range must come first, on its own.
+    const filter = positionFilter({ kind: 'after-row', updatedAt: at(5), id: "it's-L" });
+    const time = "datetimeoffset'2026-12-02T00:00:00.005Z'";
+    expect(filter).toBe(`(updatedAt ge ${time}) and ((updatedAt gt ${time}) or (id gt 'it''s-L'))`);
+  });
+
+  it('after every row at a time, and from a time, are plain ranges', () => {
+    const time = "datetimeoffset'2026-12-02T00:00:00.005Z'";
+    expect(positionFilter({ kind: 'after-row', updatedAt: at(5), id: null })).toBe(`(updatedAt gt ${time})`);
+    expect(positionFilter({ kind: 'at-time', updatedAt: at(5), seen: new Map() })).toBe(
+      `(updatedAt ge ${time})`,
+    );
+    expect(positionFilter({ kind: 'beginning' })).toBeUndefined();
   });
 });
