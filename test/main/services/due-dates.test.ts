@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   conflictResolutionSchema,
@@ -16,6 +17,7 @@ import {
 import { describeDueDate, dueDateToDate, isOverdue } from '../../../common/due-dates';
 import { userColumnsOf } from '../../../common/table-zod';
 import { todoTable } from '../../../common/todo-table';
+import { dueViewCondition } from '../../../main/services/due-views';
 import { toSyncIssue } from '../../../main/services/sync-issues';
 import { queryTodoPage } from '../../../main/services/todo-list';
 import { openStore, type LocalStore } from '../../../main/store';
@@ -117,6 +119,29 @@ describe('the due views', () => {
     const page = queryTodoPage(store, { filter: 'overdue', skip: 0, take: 100 }, NOW);
     expect(page.total).toBe(2);
     expect(page.counts).toMatchObject({ all: 8, today: 3, upcoming: 2, overdue: 2 });
+  });
+
+  it('each view is counted from a range of the (complete, dueDate) index, not by reading every todo', () => {
+    // Counts run for every list refresh; at 100,000 todos a scan made Overdue's 2.4 ms of 3.7.
+    const db = new Database(path.join(dir, 'todo.db'), { readonly: true });
+    try {
+      for (const view of ['today', 'upcoming', 'overdue'] as const) {
+        const { count } = store.explainQuery('todoitem', {
+          where: dueViewCondition(view, NOW),
+          includeTotal: true,
+        });
+        if (!count) throw new Error('no count statement');
+        const plan = (
+          db.prepare(`EXPLAIN QUERY PLAN ${count.sql}`).all(...count.params) as { detail: string }[]
+        )
+          .map((row) => row.detail)
+          .join('\n');
+        expect(plan, view).not.toMatch(/^SCAN/m);
+        expect(plan, view).toMatch(/INDEX idx\$todoitem\$complete\$dueDate \(complete=\? AND dueDate[<>]/);
+      }
+    } finally {
+      db.close();
+    }
   });
 
   it('a search narrows a view (both use $or)', () => {
