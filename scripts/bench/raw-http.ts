@@ -43,7 +43,13 @@ export interface PagingResult {
  */
 export async function rawPaging(
   baseUrl: string,
-  options: { pageSize: number; since?: string; limit?: number },
+  options: {
+    pageSize: number;
+    since?: string;
+    limit?: number;
+    /** Given each page's rows as parsed, before the next page is asked (see raw-store.ts). */
+    onPage?: (rows: readonly Record<string, unknown>[]) => void;
+  },
 ): Promise<PagingResult> {
   let watermark = options.since ?? '1970-01-01T00:00:00.000Z';
   let skip = 0;
@@ -57,6 +63,7 @@ export async function rawPaging(
     const response = await fetch(url, { headers: jsonHeaders(baseUrl) });
     if (!response.ok) throw new Error(`raw paging: GET ${url} answered ${response.status}`);
     const page = (await response.json()) as ServerTodo[];
+    options.onPage?.(page as unknown as Record<string, unknown>[]);
     await connectionReturned();
     pages++;
     records += page.length;
