@@ -106,6 +106,8 @@ export class ProtocolClient {
   private answering = true;
   /** Requests that found no server or were refused their sign-in, so far. */
   private failures = 0;
+  /** See answeredRequests. */
+  private answered = 0;
 
   constructor(private readonly options: ProtocolClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -248,13 +250,22 @@ export class ProtocolClient {
     return this.answering;
   }
 
+  /**
+   * How many requests (other than openConnections') the server has answered, 401 aside: a
+   * sync step that made none has not been in touch with the server, whatever it returned.
+   */
+  answeredRequests(): number {
+    return this.answered;
+  }
+
   private noteAnswer(answered: boolean, failuresAtStart: number): void {
     if (!answered) {
       this.failures++;
       this.answering = false;
-    } else if (failuresAtStart === this.failures) {
-      this.answering = true;
+      return;
     }
+    this.answered++;
+    if (failuresAtStart === this.failures) this.answering = true;
   }
 
   /**

@@ -354,15 +354,20 @@ export class SyncContext implements SyncTableHost {
   /**
    * Runs a sync step, keeping status, connectivity and the last error up to date.
    * `durability`: of the last-synced time written after it (see StatusTracker.succeeded).
+   * A step that went through without a single answer from the server (a push of an empty
+   * queue) changes neither: offline, it must not say "online, synced just now".
    */
   private async track<T>(
     step: () => Promise<T>,
     durability: TransactionOptions['durability'] = 'full',
   ): Promise<T> {
+    const answeredBefore = this.protocol.answeredRequests();
     try {
       const result = await step();
-      this.status.reachedServer();
-      this.status.succeeded(new Date(), durability);
+      if (this.protocol.answeredRequests() > answeredBefore) {
+        this.status.reachedServer();
+        this.status.succeeded(new Date(), durability);
+      }
       if (this.pushDeferral) this.status.failed(this.pushDeferral);
       return result;
     } catch (error) {

@@ -431,6 +431,23 @@ describe('connection failures', () => {
     expect(client.context.getStatus()).toMatchObject({ connectivity: 'online', lastError: null });
   });
 
+  it('a push with nothing to send while offline leaves the status offline and not synced', async () => {
+    const client = await createClient('http://127.0.0.1:9');
+    await expect(client.context.pull(new Query('todoitem'))).rejects.toBeInstanceOf(NetworkError);
+    // No request is made, so nothing is learnt about the server: it must not read as online.
+    await expect(client.context.push()).resolves.toMatchObject({ pushed: 0 });
+    expect(client.context.getStatus()).toMatchObject({
+      connectivity: 'offline',
+      lastSyncedAt: null,
+      lastError: { code: 'network' },
+    });
+
+    client.client.setApplicationUrl(backend.url);
+    await client.context.pull(new Query('todoitem'));
+    expect(client.context.getStatus()).toMatchObject({ connectivity: 'online', lastError: null });
+    expect(client.context.getStatus().lastSyncedAt).not.toBeNull();
+  });
+
   it('a server that stops mid-session: the same', async () => {
     const own = await startTestBackend();
     const client = await createClient(own.url);
