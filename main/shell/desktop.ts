@@ -6,6 +6,7 @@
  */
 import { app } from 'electron';
 import type { SyncStatus } from '../../common/sync-types';
+import type { SyncService } from '../services/app-services';
 import { desktopPreferencesOf } from '../services/desktop-preferences';
 import { startDesktopServices, type DesktopServicesHost } from '../services/desktop-services';
 import type { Logger } from '../services/logger';
@@ -15,11 +16,7 @@ import { createReminderNotifier } from './notifications';
 import { createAppTray } from './tray';
 
 export interface DesktopShellServices extends DesktopServicesHost {
-  readonly syncService: {
-    syncNow(): Promise<unknown>;
-    setWorkOffline(workOffline: boolean): void;
-    isWorkingOffline(): boolean;
-  };
+  readonly syncService: SyncService;
   getStatus(): SyncStatus;
   onStatusChanged(listener: (status: SyncStatus) => void): () => void;
 }

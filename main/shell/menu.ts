@@ -8,6 +8,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import { SIGN_IN_PROVIDERS, type AppCommand } from '../../common/ipc-contract';
+import type { SyncService } from '../services/app-services';
 
 export const SYNC_NOW_ACCELERATOR = 'CmdOrCtrl+R';
 export const DEV_RELOAD_ACCELERATOR = 'CmdOrCtrl+Shift+R';
@@ -37,12 +38,6 @@ export const MENU_IDS = {
   signOut: 'sign-out',
 } as const;
 
-export interface MenuSyncService {
-  syncNow(): Promise<unknown>;
-  setWorkOffline(workOffline: boolean): unknown;
-  isWorkingOffline(): boolean;
-}
-
 export interface MenuActions {
   openDataFolder(): unknown;
   showLogs(): unknown;
@@ -71,7 +66,7 @@ export interface MenuOptions {
   isDev: boolean;
   appName: string;
   version: string;
-  syncService: MenuSyncService;
+  syncService: SyncService;
   actions: MenuActions;
   /** Adds the Account menu; the shell rebuilds the menu when the account changes. */
   account?: MenuAccount;

@@ -16,6 +16,7 @@ import { ServiceError } from '../../../main/services/errors';
 import type { AccountService } from '../../../main/services/ipc-handlers';
 import { buildMenuTemplate, MENU_IDS, type MenuAccount } from '../../../main/shell/menu';
 import { signOutAsking } from '../../../main/shell/sign-in-window';
+import { NOTHING_SYNCED } from '../../support/sync-results';
 
 beforeEach(() => resetElectronMock());
 
@@ -37,7 +38,7 @@ function menuWith(account: MenuAccount): MenuItemConstructorOptions[] {
     appName: 'Todo Sync',
     version: '1.0.0',
     syncService: {
-      syncNow: async () => undefined,
+      syncNow: async () => NOTHING_SYNCED,
       setWorkOffline: () => undefined,
       isWorkingOffline: () => false,
     },

@@ -35,6 +35,7 @@ import {
   resetElectronMock,
   session,
 } from '../../mocks/electron';
+import { NOTHING_SYNCED } from '../../support/sync-results';
 
 vi.mock('electron', () => import('../../mocks/electron'));
 
@@ -66,15 +67,7 @@ function fakeServices() {
   const services = {
     handlers: handlers as unknown as IpcHandlers,
     syncService: {
-      syncNow: vi.fn(async (): Promise<SyncResult> => ({
-        ok: true,
-        pushed: 0,
-        pulled: 0,
-        conflicts: 0,
-        rejected: 0,
-        retrying: 0,
-        error: null,
-      })),
+      syncNow: vi.fn(async (): Promise<SyncResult> => NOTHING_SYNCED),
       setWorkOffline: vi.fn((value: boolean) => {
         offline = value;
       }),

@@ -26,6 +26,7 @@ import {
   Tray,
   app,
 } from '../../mocks/electron';
+import { NOTHING_SYNCED } from '../../support/sync-results';
 
 vi.mock('electron', () => import('../../mocks/electron'));
 
@@ -66,7 +67,7 @@ function fakeServices() {
       return () => dataListeners.delete(listener);
     },
     syncService: {
-      syncNow: vi.fn(async () => undefined),
+      syncNow: vi.fn(async () => NOTHING_SYNCED),
       setWorkOffline: vi.fn((value: boolean) => {
         offline = value;
       }),
