@@ -17,16 +17,13 @@ export interface SyncPassOptions {
   log?: { info(message: string): void; warn(message: string): void };
 }
 
+/** A run that has done nothing (yet): what a pass starts from. */
+export function emptySyncResult(): SyncResult {
+  return { ok: true, pushed: 0, pulled: 0, conflicts: 0, rejected: 0, retrying: 0, error: null };
+}
+
 export async function runSyncPass(context: SyncContext, options: SyncPassOptions): Promise<SyncResult> {
-  const result: SyncResult = {
-    ok: true,
-    pushed: 0,
-    pulled: 0,
-    conflicts: 0,
-    rejected: 0,
-    retrying: 0,
-    error: null,
-  };
+  const result = emptySyncResult();
   try {
     await pushStep(context, result);
     if (options.pull) await pullStep(context, options.tables, result);

@@ -10,6 +10,7 @@ import { foldCase } from '../../main/store';
 import type { BenchApp } from './app-client';
 import { median, timed } from './measure';
 import type { BenchReport } from './report';
+import { todoColumnsOf } from './raw-store';
 
 /** What the list window asks first: the active tab, newest first, the first page of 100. */
 export const LIST_QUERY: TodoQuery = {
@@ -100,22 +101,6 @@ export async function listQuery(
   );
 }
 
-/** The columns the store writes for a todo, in its table's order (checked against the file). */
-const TODO_COLUMNS = [
-  'id',
-  'version',
-  'createdAt',
-  'updatedAt',
-  'deleted',
-  'text',
-  'text$fold',
-  'complete',
-  'notes',
-  'notes$fold',
-  'dueDate',
-  'reminderAt',
-];
-
 export async function insertLocal(
   report: BenchReport,
   app: BenchApp,
@@ -125,10 +110,7 @@ export async function insertLocal(
   const raw: number[] = [];
   const db = openRaw(app.databasePath);
   try {
-    const columns = (db.pragma('table_info(todoitem)') as { name: string }[]).map((column) => column.name);
-    if (columns.join() !== TODO_COLUMNS.join()) {
-      throw new Error(`the store's todo table changed shape (${columns.join(', ')}); update the raw insert`);
-    }
+    const columns = todoColumnsOf(db);
     const insert = db.prepare(
       `INSERT INTO "todoitem" (${columns.map((name) => `"${name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );

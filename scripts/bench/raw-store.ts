@@ -11,9 +11,11 @@
  * baseline says how much of our pull's time is ours and how much is the store's.
  */
 import Database from 'better-sqlite3';
+import { foldCase } from '../../main/store';
 import { rawPaging, type PagingResult } from './raw-http';
 
-const COLUMNS = [
+/** The columns the store writes for a todo, in its table's order (checked against the file). */
+const TODO_COLUMNS = [
   'id',
   'version',
   'createdAt',
@@ -26,7 +28,19 @@ const COLUMNS = [
   'notes$fold',
   'dueDate',
   'reminderAt',
-] as const;
+];
+
+/**
+ * The todo table's columns in a store file, checked against TODO_COLUMNS: the raw baselines
+ * write rows in that layout, so a change to the table must reach them.
+ */
+export function todoColumnsOf(db: Database.Database): string[] {
+  const columns = (db.pragma('table_info(todoitem)') as { name: string }[]).map((column) => column.name);
+  if (columns.join() !== TODO_COLUMNS.join()) {
+    throw new Error(`the store's todo table changed shape (${columns.join(', ')}); update the raw baselines`);
+  }
+  return columns;
+}
 
 export interface RawStore {
   /** Raw paging from `since`, each page written into the copy before the next is asked. */
@@ -45,7 +59,7 @@ export async function openRawStoreCopy(sourcePath: string, copyPath: string): Pr
   const db = new Database(copyPath);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const quoted = COLUMNS.map((name) => `"${name}"`);
+  const quoted = todoColumnsOf(db).map((name) => `"${name}"`);
   const upsert = db.prepare(
     `INSERT INTO "todoitem" (${quoted.join(', ')}) VALUES (${quoted.map(() => '?').join(', ')})
      ON CONFLICT("id") DO UPDATE SET ${quoted
@@ -56,6 +70,7 @@ export async function openRawStoreCopy(sourcePath: string, copyPath: string): Pr
   const remove = db.prepare('DELETE FROM "todoitem" WHERE "id" = ?');
   const time = (value: unknown): number | null => (typeof value === 'string' ? Date.parse(value) : null);
   const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+  const foldOrNull = (value: string | null): string | null => (value === null ? null : foldCase(value));
   const writePage = db.transaction((rows: readonly Record<string, unknown>[]) => {
     for (const row of rows) {
       if (row.deleted === true) {
@@ -70,10 +85,10 @@ export async function openRawStoreCopy(sourcePath: string, copyPath: string): Pr
         time(row.updatedAt),
         0,
         text(row.text),
-        text(row.text)?.toLowerCase() ?? null,
+        foldOrNull(text(row.text)),
         row.complete === true ? 1 : 0,
         notes,
-        notes?.toLowerCase() ?? null,
+        foldOrNull(notes),
         text(row.dueDate),
         time(row.reminderAt),
       );

@@ -16,7 +16,7 @@ import { ServiceError } from '../../../main/services/errors';
 import type { AccountService } from '../../../main/services/ipc-handlers';
 import { buildMenuTemplate, MENU_IDS, type MenuAccount } from '../../../main/shell/menu';
 import { signOutAsking } from '../../../main/shell/sign-in-window';
-import { NOTHING_SYNCED } from '../../support/sync-results';
+import { emptySyncResult } from '../../../main/sync/sync-pass';
 
 beforeEach(() => resetElectronMock());
 
@@ -38,7 +38,7 @@ function menuWith(account: MenuAccount): MenuItemConstructorOptions[] {
     appName: 'Todo Sync',
     version: '1.0.0',
     syncService: {
-      syncNow: async () => NOTHING_SYNCED,
+      syncNow: async () => emptySyncResult(),
       setWorkOffline: () => undefined,
       isWorkingOffline: () => false,
     },

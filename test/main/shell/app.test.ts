@@ -35,7 +35,7 @@ import {
   resetElectronMock,
   session,
 } from '../../mocks/electron';
-import { NOTHING_SYNCED } from '../../support/sync-results';
+import { emptySyncResult } from '../../../main/sync/sync-pass';
 
 vi.mock('electron', () => import('../../mocks/electron'));
 
@@ -67,7 +67,7 @@ function fakeServices() {
   const services = {
     handlers: handlers as unknown as IpcHandlers,
     syncService: {
-      syncNow: vi.fn(async (): Promise<SyncResult> => NOTHING_SYNCED),
+      syncNow: vi.fn(async (): Promise<SyncResult> => emptySyncResult()),
       setWorkOffline: vi.fn((value: boolean) => {
         offline = value;
       }),

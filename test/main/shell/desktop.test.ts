@@ -26,7 +26,7 @@ import {
   Tray,
   app,
 } from '../../mocks/electron';
-import { NOTHING_SYNCED } from '../../support/sync-results';
+import { emptySyncResult } from '../../../main/sync/sync-pass';
 
 vi.mock('electron', () => import('../../mocks/electron'));
 
@@ -67,7 +67,7 @@ function fakeServices() {
       return () => dataListeners.delete(listener);
     },
     syncService: {
-      syncNow: vi.fn(async () => NOTHING_SYNCED),
+      syncNow: vi.fn(async () => emptySyncResult()),
       setWorkOffline: vi.fn((value: boolean) => {
         offline = value;
       }),

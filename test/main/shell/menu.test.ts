@@ -1,12 +1,12 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { aboutDetail, buildMenuTemplate, MENU_IDS, type MenuOptions } from '../../../main/shell/menu';
-import { NOTHING_SYNCED } from '../../support/sync-results';
+import { emptySyncResult } from '../../../main/sync/sync-pass';
 
 function options(overrides: Partial<MenuOptions> = {}) {
   let offline = false;
   const syncService = {
-    syncNow: vi.fn(async () => NOTHING_SYNCED),
+    syncNow: vi.fn(async () => emptySyncResult()),
     setWorkOffline: vi.fn((value: boolean) => {
       offline = value;
     }),
