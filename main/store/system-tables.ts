@@ -89,6 +89,26 @@ function assertKnownKeys(
   return value;
 }
 
+/**
+ * A filter of column = value conditions, each value checked by its column's check: the
+ * WHERE clause (empty without conditions) and its parameters. Unknown keys are refused.
+ */
+function equalityFilter(
+  filter: unknown,
+  checks: Readonly<Record<string, (value: unknown) => SqlValue>>,
+  label: string,
+): { where: string; params: SqlValue[] } {
+  const checked = assertKnownKeys(filter, new Set(Object.keys(checks)), label);
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  for (const [column, check] of Object.entries(checks)) {
+    if (checked[column] === undefined) continue;
+    conditions.push(`"${column}" = ?`);
+    params.push(check(checked[column]));
+  }
+  return { where: conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
 // ------------------------------------------------------------------ operations
 
 const OPERATION_COLUMNS =
@@ -190,18 +210,14 @@ export function createOperationLog(connection: Connection): OperationLog {
       return get(checkId(id, 'An operation id'));
     },
     list(filter = {}) {
-      const checked = assertKnownKeys(filter, new Set(['tableName', 'recordId']), 'An operation filter');
-      const conditions: string[] = [];
-      const params: SqlValue[] = [];
-      if (checked.tableName !== undefined) {
-        conditions.push('"tableName" = ?');
-        params.push(checkText(checked.tableName, 'The tableName filter'));
-      }
-      if (checked.recordId !== undefined) {
-        conditions.push('"recordId" = ?');
-        params.push(checkText(checked.recordId, 'The recordId filter'));
-      }
-      const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+      const { where, params } = equalityFilter(
+        filter,
+        {
+          tableName: (value) => checkText(value, 'The tableName filter'),
+          recordId: (value) => checkText(value, 'The recordId filter'),
+        },
+        'An operation filter',
+      );
       return guard('Reading', () =>
         connection
           .rows(`SELECT ${OPERATION_COLUMNS} FROM ${table}${where} ORDER BY "id"`, params)
@@ -359,18 +375,11 @@ export function createSyncIssueLog(connection: Connection): SyncIssueLog {
       return row ? decodeIssue(row) : undefined;
     },
     list(filter = {}) {
-      const checked = assertKnownKeys(filter, new Set(['kind', 'tableName']), 'A sync issue filter');
-      const conditions: string[] = [];
-      const params: SqlValue[] = [];
-      if (checked.kind !== undefined) {
-        conditions.push('"kind" = ?');
-        params.push(checkIssueKind(checked.kind));
-      }
-      if (checked.tableName !== undefined) {
-        conditions.push('"tableName" = ?');
-        params.push(checkText(checked.tableName, 'The tableName filter'));
-      }
-      const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+      const { where, params } = equalityFilter(
+        filter,
+        { kind: checkIssueKind, tableName: (value) => checkText(value, 'The tableName filter') },
+        'A sync issue filter',
+      );
       return guard('Reading', () =>
         connection
           .rows(`SELECT ${ISSUE_COLUMNS} FROM ${table}${where} ORDER BY "id"`, params)
@@ -425,14 +434,10 @@ export function createSyncIssueLog(connection: Connection): SyncIssueLog {
       );
     },
     count(filter = {}) {
-      const checked = assertKnownKeys(filter, new Set(['kind']), 'A sync issue filter');
-      if (checked.kind === undefined) {
-        return guard('Counting', () => connection.value(`SELECT count(*) FROM ${table}`) as number);
-      }
-      const kind = checkIssueKind(checked.kind);
+      const { where, params } = equalityFilter(filter, { kind: checkIssueKind }, 'A sync issue filter');
       return guard(
         'Counting',
-        () => connection.value(`SELECT count(*) FROM ${table} WHERE "kind" = ?`, [kind]) as number,
+        () => connection.value(`SELECT count(*) FROM ${table}${where}`, params) as number,
       );
     },
   };

@@ -138,6 +138,23 @@ describe('sync issues', () => {
     expect(store.syncIssues.count()).toBe(0);
   });
 
+  it('filters by table and kind together, and refuses a filter of the wrong shape', () => {
+    const conflict = store.syncIssues.add(issue);
+    store.syncIssues.add({ ...issue, operationId: 8, tableName: 'other' });
+    expect(store.syncIssues.list({ kind: 'conflict', tableName: 'todoitem' })).toEqual([conflict]);
+    expect(store.syncIssues.list({ kind: 'rejected', tableName: 'todoitem' })).toEqual([]);
+    const refused = [
+      () => store.syncIssues.list({ kind: 'other' as 'conflict' }),
+      () => store.syncIssues.list({ tableName: 5 as unknown as string }),
+      () => store.syncIssues.list({ recordId: 'r1' } as never),
+      () => store.syncIssues.count({ tableName: 'todoitem' } as never),
+      () => store.operations.list({ recordId: '' }),
+      () => store.operations.list({ kind: 'conflict' } as never),
+      () => store.operations.list('todoitem' as never),
+    ];
+    for (const call of refused) expect(storeErrorOf(call).code).toBe('invalid-value');
+  });
+
   it('refuses a malformed issue', () => {
     expect(storeErrorOf(() => store.syncIssues.add({ ...issue, kind: 'other' as 'conflict' })).code).toBe(
       'invalid-value',
