@@ -75,10 +75,32 @@ export interface MenuOptions {
 }
 
 export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOptions[] {
-  const { platform, isDev, appName, version, syncService, actions } = options;
-  const isMac = platform === 'darwin';
+  const menu = menuParts(options);
+  const account = options.account ? [accountMenu(menu, options.account)] : [];
+  return [
+    ...(menu.isMac ? [appMenu(menu)] : []),
+    fileMenu(menu),
+    editMenu(menu),
+    viewMenu(menu),
+    ...account,
+    windowMenu(menu),
+    helpMenu(menu),
+  ];
+}
 
-  /** Runs a click action; a rejection or throw is reported instead of becoming unhandled. */
+/** What every menu's builder shares: the options and the items more than one menu carries. */
+interface MenuParts {
+  options: MenuOptions;
+  isMac: boolean;
+  /** A click action; a rejection or throw is reported (onError) instead of becoming unhandled. */
+  run(action: string, task: () => unknown): () => void;
+  /** An item the window carries out itself (see MenuActions.sendToWindow). */
+  windowCommand(id: string, label: string, command: AppCommand): MenuItemConstructorOptions;
+  /** In the app menu on macOS, in Help elsewhere. */
+  aboutItem: MenuItemConstructorOptions;
+}
+
+function menuParts(options: MenuOptions): MenuParts {
   const run = (action: string, task: () => unknown) => (): void => {
     try {
       const result = task();
@@ -87,33 +109,29 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       options.onError?.(error, action);
     }
   };
-
-  const aboutItem: MenuItemConstructorOptions = {
-    id: MENU_IDS.about,
-    label: `About ${appName}`,
-    sublabel: `Version ${version}`,
-    click: run('about', actions.showAbout),
+  return {
+    options,
+    isMac: options.platform === 'darwin',
+    run,
+    windowCommand: (id, label, command) => ({
+      id,
+      label,
+      accelerator: WINDOW_COMMAND_ACCELERATORS[command],
+      click: run(label.toLowerCase(), () => options.actions.sendToWindow(command)),
+    }),
+    aboutItem: {
+      id: MENU_IDS.about,
+      label: `About ${options.appName}`,
+      sublabel: `Version ${options.version}`,
+      click: run('about', options.actions.showAbout),
+    },
   };
+}
 
-  const syncItems: MenuItemConstructorOptions[] = [
-    {
-      id: MENU_IDS.syncNow,
-      label: 'Sync Now',
-      accelerator: SYNC_NOW_ACCELERATOR,
-      click: run('sync now', () => syncService.syncNow()),
-    },
-    {
-      id: MENU_IDS.workOffline,
-      label: 'Work Offline',
-      type: 'checkbox',
-      checked: syncService.isWorkingOffline(),
-      // Electron has already toggled `checked` when click runs.
-      click: (item) => run('work offline', () => syncService.setWorkOffline(item.checked))(),
-    },
-  ];
-
-  const appMenu: MenuItemConstructorOptions = {
-    label: appName,
+/** macOS only: the menu named after the app. */
+function appMenu({ options, aboutItem }: MenuParts): MenuItemConstructorOptions {
+  return {
+    label: options.appName,
     submenu: [
       aboutItem,
       { type: 'separator' },
@@ -126,20 +144,35 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       { role: 'quit' },
     ],
   };
+}
 
-  const fileMenu: MenuItemConstructorOptions = {
+function fileMenu({ options, isMac, run }: MenuParts): MenuItemConstructorOptions {
+  const { syncService } = options;
+  return {
     label: '&File',
-    submenu: [...syncItems, { type: 'separator' }, isMac ? { role: 'close' } : { role: 'quit' }],
+    submenu: [
+      {
+        id: MENU_IDS.syncNow,
+        label: 'Sync Now',
+        accelerator: SYNC_NOW_ACCELERATOR,
+        click: run('sync now', () => syncService.syncNow()),
+      },
+      {
+        id: MENU_IDS.workOffline,
+        label: 'Work Offline',
+        type: 'checkbox',
+        checked: syncService.isWorkingOffline(),
+        // Electron has already toggled `checked` when click runs.
+        click: (item) => run('work offline', () => syncService.setWorkOffline(item.checked))(),
+      },
+      { type: 'separator' },
+      isMac ? { role: 'close' } : { role: 'quit' },
+    ],
   };
+}
 
-  const windowCommand = (id: string, label: string, command: AppCommand): MenuItemConstructorOptions => ({
-    id,
-    label,
-    accelerator: WINDOW_COMMAND_ACCELERATORS[command],
-    click: run(label.toLowerCase(), () => actions.sendToWindow(command)),
-  });
-
-  const editMenu: MenuItemConstructorOptions = {
+function editMenu({ isMac, windowCommand }: MenuParts): MenuItemConstructorOptions {
+  return {
     label: '&Edit',
     submenu: [
       windowCommand(MENU_IDS.undo, 'Undo', 'undo'),
@@ -154,8 +187,10 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       windowCommand(MENU_IDS.selectAll, 'Select All', 'select-all'),
     ],
   };
+}
 
-  const developerItems: MenuItemConstructorOptions[] = isDev
+function viewMenu({ options }: MenuParts): MenuItemConstructorOptions {
+  const developerItems: MenuItemConstructorOptions[] = options.isDev
     ? [
         // An explicit accelerator replaces the role's default CmdOrCtrl+R.
         { id: MENU_IDS.reload, role: 'reload', accelerator: DEV_RELOAD_ACCELERATOR },
@@ -163,8 +198,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
         { type: 'separator' },
       ]
     : [];
-
-  const viewMenu: MenuItemConstructorOptions = {
+  return {
     label: '&View',
     submenu: [
       ...developerItems,
@@ -175,15 +209,49 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       { role: 'togglefullscreen' },
     ],
   };
+}
 
-  const windowMenu: MenuItemConstructorOptions = {
+function accountMenu({ run }: MenuParts, account: MenuAccount): MenuItemConstructorOptions {
+  return {
+    label: '&Account',
+    submenu: [
+      {
+        id: MENU_IDS.accountStatus,
+        label: account.signedIn ? `Signed in as ${account.userId ?? 'a token user'}` : 'Not signed in',
+        enabled: false,
+      },
+      { type: 'separator' },
+      {
+        id: MENU_IDS.signIn,
+        label: account.signedIn ? 'Sign In Again With' : 'Sign In With',
+        enabled: account.canSignIn,
+        submenu: SIGN_IN_PROVIDERS.map((provider) => ({
+          label: provider.label,
+          click: run(`sign in with ${provider.id}`, () => account.signIn(provider.id)),
+        })),
+      },
+      {
+        id: MENU_IDS.signOut,
+        label: 'Sign Out…',
+        enabled: account.signedIn,
+        click: run('sign out', () => account.signOut()),
+      },
+    ],
+  };
+}
+
+function windowMenu({ isMac }: MenuParts): MenuItemConstructorOptions {
+  return {
     label: '&Window',
     submenu: isMac
       ? [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }]
       : [{ role: 'minimize' }, { role: 'close' }],
   };
+}
 
-  const helpMenu: MenuItemConstructorOptions = {
+function helpMenu({ options, isMac, run, windowCommand, aboutItem }: MenuParts): MenuItemConstructorOptions {
+  const { actions } = options;
+  return {
     label: '&Help',
     role: 'help',
     submenu: [
@@ -198,40 +266,6 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       ...(isMac ? [] : [{ type: 'separator' } as const, aboutItem]),
     ],
   };
-
-  const account = options.account;
-  const accountMenu: MenuItemConstructorOptions[] = account
-    ? [
-        {
-          label: '&Account',
-          submenu: [
-            {
-              id: MENU_IDS.accountStatus,
-              label: account.signedIn ? `Signed in as ${account.userId ?? 'a token user'}` : 'Not signed in',
-              enabled: false,
-            },
-            { type: 'separator' },
-            {
-              id: MENU_IDS.signIn,
-              label: account.signedIn ? 'Sign In Again With' : 'Sign In With',
-              enabled: account.canSignIn,
-              submenu: SIGN_IN_PROVIDERS.map((provider) => ({
-                label: provider.label,
-                click: run(`sign in with ${provider.id}`, () => account.signIn(provider.id)),
-              })),
-            },
-            {
-              id: MENU_IDS.signOut,
-              label: 'Sign Out…',
-              enabled: account.signedIn,
-              click: run('sign out', () => account.signOut()),
-            },
-          ],
-        },
-      ]
-    : [];
-
-  return [...(isMac ? [appMenu] : []), fileMenu, editMenu, viewMenu, ...accountMenu, windowMenu, helpMenu];
 }
 
 /** The About box's text. */
