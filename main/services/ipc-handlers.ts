@@ -8,7 +8,7 @@
  * transaction; the scheduler then pushes them shortly after, and the engine announces the
  * changed data to every window.
  */
-import type { AccountView, IpcHandlers, SyncIssue, TodoChanges } from '../../common/ipc-contract';
+import type { AccountView, IpcChannel, IpcHandlers, SyncIssue, TodoChanges } from '../../common/ipc-contract';
 import type { SyncStatus } from '../../common/sync-types';
 import { userColumnsOf } from '../../common/table-zod';
 import { todoTable, type TodoItem } from '../../common/todo-table';
@@ -53,33 +53,29 @@ export interface AccountService {
 const GONE_MESSAGE = 'This todo no longer exists. It may have been deleted, here or on another device.';
 
 export function createIpcHandlers(services: HandlerServices): IpcHandlers {
-  const { store, syncContext, todos, scheduler, settings } = services;
-  const now = services.now ?? (() => new Date());
+  return {
+    ...todoHandlers(services),
+    ...syncHandlers(services),
+    ...settingsHandlers(services),
+    ...accountHandlers(services),
+  };
+}
 
+/** The handlers of the channels named `<prefix>:…`. */
+type HandlersOf<Prefix extends string> = Pick<IpcHandlers, Extract<IpcChannel, `${Prefix}:${string}`>>;
+
+function nowOf(services: HandlerServices): () => Date {
+  return services.now ?? (() => new Date());
+}
+
+function todoHandlers(services: HandlerServices): HandlersOf<'todos'> {
+  const { store, syncContext, todos, scheduler } = services;
+  const now = nowOf(services);
   const requireTodo = (id: string): TodoItem => {
     const existing = store.table(todoTable).lookup(id);
     if (!existing) throw new ServiceError('not-found', GONE_MESSAGE);
     return existing;
   };
-
-  const requireAccount = (): AccountService => {
-    if (!services.account) throw new ServiceError('refused', 'Signing in is not available here.');
-    return services.account;
-  };
-
-  const requireIssue = (issueId: number, kind: SyncIssue['kind']): SyncIssueDetails => {
-    const issue = syncContext.getIssue(issueId);
-    if (!issue || issue.kind !== kind) {
-      throw new ServiceError(
-        'not-found',
-        kind === 'conflict'
-          ? 'This conflict has already been settled.'
-          : 'This refused change has already been retried or discarded.',
-      );
-    }
-    return issue;
-  };
-
   return {
     'todos:query': async (request) => queryTodoPage(store, request, now()),
 
@@ -111,7 +107,25 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
       scheduler.notifyLocalEdit();
       return result;
     },
+  };
+}
 
+/** Syncing, and the conflicts and refused changes it leaves for the person to settle. */
+function syncHandlers(services: HandlerServices): HandlersOf<'sync' | 'conflicts' | 'rejected'> {
+  const { syncContext, scheduler } = services;
+  const requireIssue = (issueId: number, kind: SyncIssue['kind']): SyncIssueDetails => {
+    const issue = syncContext.getIssue(issueId);
+    if (!issue || issue.kind !== kind) {
+      throw new ServiceError(
+        'not-found',
+        kind === 'conflict'
+          ? 'This conflict has already been settled.'
+          : 'This refused change has already been retried or discarded.',
+      );
+    }
+    return issue;
+  };
+  return {
     'sync:now': () => scheduler.runNow('full'),
     'sync:push': () => scheduler.runNow('push'),
     // A pull always pushes first (the engine never overwrites unsent changes), so it is a full run.
@@ -143,7 +157,14 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
       await syncContext.discardIssue(issueId);
       return null;
     },
+  };
+}
 
+/** Preferences, settings, and the local data as a whole (export, reset). */
+function settingsHandlers(services: HandlerServices): HandlersOf<'desktop' | 'settings' | 'data'> {
+  const { store, syncContext, scheduler, settings } = services;
+  const now = nowOf(services);
+  return {
     // The shell applies them (main/shell/desktop.ts) through the same instance.
     'desktop:get-preferences': async () => desktopPreferencesOf(store.keyValues).view(),
     'desktop:set-preferences': async (patch) => desktopPreferencesOf(store.keyValues).update(patch),
@@ -176,7 +197,15 @@ export function createIpcHandlers(services: HandlerServices): IpcHandlers {
       scheduler.requestFullSync();
       return null;
     },
+  };
+}
 
+function accountHandlers(services: HandlerServices): HandlersOf<'account'> {
+  const requireAccount = (): AccountService => {
+    if (!services.account) throw new ServiceError('refused', 'Signing in is not available here.');
+    return services.account;
+  };
+  return {
     'account:get': async () => requireAccount().view(),
     'account:sign-in': ({ provider }) => requireAccount().signIn(provider),
     'account:sign-out': ({ confirmUnsyncedChanges }) => requireAccount().signOut(confirmUnsyncedChanges),
