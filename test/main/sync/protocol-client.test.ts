@@ -187,6 +187,46 @@ describe('answers that break the protocol', () => {
     }
   });
 
+  it("/.auth/refresh: App Service's renewed token is taken; an ended session or a reply without a token is not", async () => {
+    let answer: { status: number; body: string } = {
+      status: 200,
+      body: '{"authenticationToken":"renewed-token","user":{"userId":"sid:erin"}}',
+    };
+    const seen: (string | undefined)[] = [];
+    const appService = await peer((request, response) => {
+      seen.push(`${request.url} ${String(request.headers['x-zumo-auth'])}`);
+      response.writeHead(answer.status, { 'Content-Type': 'application/json' });
+      response.end(answer.body);
+    });
+    try {
+      const protocol = new ProtocolClient({
+        baseUrl: () => appService.url,
+        installationId: () => 'test-installation',
+        auth: () => ({ origin: new URL(appService.url).origin, token: 'old-token' }),
+      });
+      await expect(protocol.refreshAuth()).resolves.toEqual({
+        authenticationToken: 'renewed-token',
+        userId: 'sid:erin',
+      });
+      // The renewal is asked with the current token, which is what App Service renews.
+      expect(seen).toEqual(['/.auth/refresh old-token']);
+
+      answer = { status: 200, body: '{"authenticationToken":"only-a-token"}' };
+      await expect(protocol.refreshAuth()).resolves.toEqual({
+        authenticationToken: 'only-a-token',
+        userId: null,
+      });
+
+      answer = { status: 200, body: '{"user":{"userId":"sid:erin"}}' };
+      await expect(protocol.refreshAuth()).rejects.toThrow(/the refreshed session has no token/);
+
+      answer = { status: 401, body: '{"error":"expired"}' };
+      await expect(protocol.refreshAuth()).resolves.toBeNull();
+    } finally {
+      await appService.close();
+    }
+  });
+
   it('a body cut off by a dropped connection is a NetworkError (nothing was applied locally)', async () => {
     const broken = await peer((_request, response) => {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
