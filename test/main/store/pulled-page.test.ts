@@ -16,7 +16,8 @@ import { buildLayout } from '../../../main/store/table-layout';
 import type { PulledPage, PullWatermark } from '../../../main/store/types';
 import { storeTest as test } from '../../support/store-fixtures';
 
-const at = (minute: number): Date => new Date(Date.UTC(2026, 11, 2, 9, minute));
+/** The server's clock, well before any real one: a local edit (stamped with the real clock) is later. */
+const at = (minute: number): Date => new Date(Date.UTC(2020, 0, 2, 9, minute));
 
 function serverRow(id: string, text: string, minute = 1): PulledPage['upserts'][number] {
   return {
@@ -126,7 +127,8 @@ describe('writePulledPage', { timeout: 30_000 }, () => {
       expect(ids({ complete: true })).toEqual(['a']);
       expect(ids({ complete: false })).toEqual(['b', 'c', 'd']);
       expect(ids({ reminderAt: { gt: at(0) } })).toEqual(['c']);
-      expect(ids({ updatedAt: { ge: at(4) } })).toEqual(['a', 'c']);
+      // b: its local edit is stamped with the real clock, later than the server's rows.
+      expect(ids({ updatedAt: { ge: at(4) } })).toEqual(['a', 'b', 'c']);
       expect(texts(store)).toEqual({ a: 'a done', b: 'edited here', c: 'c renamed', d: 'old d' });
       const check = new Database(path, { readonly: true });
       try {
