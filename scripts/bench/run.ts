@@ -6,12 +6,14 @@
  *   (no flag)  everything, the latency scenarios (wan-scenarios.ts) included
  *   --quick    the 10k loopback scenarios only
  *   --wan      the latency scenarios only
+ *   --server-same-priority
+ *              the server process at this one's CPU priority (see bench-backend.ts)
  */
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTestBackend } from '../../test/support/backend';
 import { benchFolder, type BenchApp } from './app-client';
+import { serverPriorityNote, startBenchBackend } from './bench-backend';
 import { insertLocal, listQuery } from './local-scenarios';
 import {
   incrementalPull,
@@ -79,7 +81,7 @@ async function main(): Promise<number> {
     rmSync(folder, { recursive: true, force: true });
     return finish(report, ' (--wan: the latency scenarios)', startedAt, loadAtStart);
   }
-  const backend = await startTestBackend({ startTimeoutMs: 60_000 });
+  const backend = await startBenchBackend();
   const env: BenchEnvironment = {
     url: backend.url,
     dataDir: backend.dataDir,
@@ -122,7 +124,7 @@ async function main(): Promise<number> {
       report.set(
         'event-loop-max-delay',
         { unit: 'ms', value: largest.resources.eventLoopMaxDelayMs, baselines: {} },
-        `during our ${pulledItems} pull`,
+        `during our ${pulledItems} pull; ${serverPriorityNote()}`,
       );
       report.set(
         'peak-rss-growth',

@@ -15,8 +15,8 @@
  * records they push never change what the loopback scenarios pull.
  */
 import { Query } from '../../main/sync';
-import { startTestBackend } from '../../test/support/backend';
 import { openBenchApp, type BenchApp } from './app-client';
+import { startBenchBackend } from './bench-backend';
 import { startDelayLine, type DelayLine } from './delay-line';
 import { perSecond, timed } from './measure';
 import { newTodos } from './push-scenarios';
@@ -214,7 +214,7 @@ export async function wanScenarios(
   plan: WanPlan,
   progress: (message: string) => void,
 ): Promise<void> {
-  const backend = await startTestBackend({ startTimeoutMs: 60_000 });
+  const backend = await startBenchBackend();
   try {
     progress(`latency scenarios: a server of their own, seeded with ${plan.pullRecords} todo items`);
     seedServerTodos(backend.dataDir, plan.pullRecords);
