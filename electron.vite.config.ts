@@ -37,6 +37,9 @@ export default defineConfig({
     plugins: [preact()],
     build: {
       outDir: fromRoot('out/renderer'),
+      // electron-vite leaves bundles readable by default; the window parses this one on every
+      // start, so it is minified (about half the bytes to read and parse).
+      minify: true,
       rolldownOptions: { input: fromRoot('renderer/index.html') },
     },
   },

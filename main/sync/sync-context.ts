@@ -392,12 +392,12 @@ export class SyncContext implements SyncTableHost {
     return { store: this.requireStore(), shapeOf: (name) => this.shapeOf(name) };
   }
 
-  /** Brings records listed by markForRefetch to the server's current version (few: one per settled issue). */
   /**
-   * Fetches again the records an issue resolution left waiting for the server's copy, as a
-   * tracked sync step; with none waiting (nearly always) nothing is done: a step that made no
-   * request says nothing about the server, and its last-synced write before the push or pull
-   * cost a commit (about 6 ms on the main thread after a pull into a large table).
+   * Brings the records an issue resolution left waiting for the server's copy (markForRefetch;
+   * few, one per settled issue) to the server's current version, as a tracked sync step. With
+   * none waiting (nearly always) nothing is done: a step that made no request says nothing
+   * about the server, and its last-synced write before the push or pull cost a commit (about
+   * 6 ms on the main thread after a pull into a large table).
    */
   private async refetchStale(
     tableName?: string,
