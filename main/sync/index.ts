@@ -4,7 +4,8 @@ export { SyncContext, type SyncContextOptions, type SyncIssueDetails } from './s
 export type { ConflictChoice } from './issue-resolution';
 export { SyncTable } from './sync-table';
 export { Query, type ReadResult, type TableQuery } from './query';
-export { PushError, DEFAULT_MAX_PUSH_ATTEMPTS, type PushHandler, type PushResult } from './push';
+export { DEFAULT_MAX_PUSH_ATTEMPTS, type PushResult } from './push';
+export { PushError, type PushHandler } from './push-error';
 export type { PullResult, PullSettings } from './pull';
 export type { EngineStatus, StatusListener, DataChangedListener } from './status';
 export { errorInfo } from './status';

@@ -12,7 +12,7 @@
  */
 import type { ConflictPolicy } from '../../common/sync-types';
 import { threeWayMerge } from './merge';
-import type { PushError, PushHandler } from './push';
+import type { PushError, PushHandler } from './push-error';
 import type { LocalRecord, RecordShape } from './records';
 
 export function policyHandler(policy: ConflictPolicy, shape: RecordShape): PushHandler {

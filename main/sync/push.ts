@@ -4,7 +4,8 @@
  * operation.
  *
  * Failures answered by the server go to the push handler (onConflict for 409/412 and for an
- * update of a record deleted on the server, onError otherwise). What the handler leaves
+ * update of a record deleted on the server, onError otherwise; push-error.ts), and its
+ * decision is applied once it has returned (push-resolution.ts). What the handler leaves
  * unhandled is persisted as a sync issue: the operation stays queued but is skipped until the
  * person resolves it, while other records' operations continue. A failure to reach the
  * server (network, timeout, 401, 502-504) stops the push with the queue intact; a garbled
@@ -13,14 +14,15 @@
  * server as the push sees it. The replies and marks of one turn of the event loop are written
  * in one transaction (GroupCommit).
  */
-import type { OperationAction } from '../../common/sync-types';
 import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
-import { SyncError, SyncHttpError, SyncUsageError } from './errors';
+import { SyncError, SyncHttpError } from './errors';
 import { keepAbsentFields, type ColumnSupport } from './column-support';
 import type { ProtocolClient } from './protocol-client';
 import { rearm } from './operation-queue';
 import { DEFAULT_PUSH_CONCURRENCY, nextToSend, planSend, recordKey } from './push-plan';
+import { callConflictHandler, PushError, type PushHandler } from './push-error';
 import { protocolRemote, type PushRemote } from './push-remote';
+import { applyResolution, KEEP_ATTEMPTS } from './push-resolution';
 import {
   toSnapshot,
   type LocalRecord,
@@ -29,27 +31,6 @@ import {
   type ServerRecord,
 } from './records';
 import type { StatusTracker } from './status';
-
-/** The documented form, as in the SDK's docs and the seed post. */
-export type ConflictHandlerWithRecords = (
-  serverRecord: LocalRecord | null,
-  clientRecord: LocalRecord | null,
-  pushError: PushError,
-) => void | Promise<void>;
-/** The form azure-mobile-apps-client 2.0.1 actually calls (records via getServerRecord()/getClientRecord()). */
-export type ConflictHandlerWithError = (pushError: PushError) => void | Promise<void>;
-
-export interface PushHandler {
-  /**
-   * A 409/412, or an update of a record deleted on the server (`serverRecord.deleted`).
-   * Both forms work, told apart by how many parameters the function declares: two or more get
-   * (serverRecord, clientRecord, pushError); one (or only a rest parameter) gets (pushError),
-   * as the SDK's code calls it.
-   */
-  onConflict?: ConflictHandlerWithRecords | ConflictHandlerWithError;
-  /** Any other refusal by the server (400, 404, 500...). */
-  onError?(pushError: PushError): void | Promise<void>;
-}
 
 export interface PushEnvironment {
   store: Store;
@@ -88,134 +69,6 @@ export interface PushResult {
 export const DEFAULT_MAX_PUSH_ATTEMPTS = 5;
 
 const RELAXED = { durability: 'relaxed' } as const;
-/** A handler's retry still counts towards maxAttempts. */
-const KEEP_ATTEMPTS = { resetAttempts: false } as const;
-
-type Resolution =
-  | { kind: 'cancel' }
-  | { kind: 'cancelAndUpdate'; record: Record<string, unknown> }
-  | { kind: 'cancelAndDiscard' }
-  | { kind: 'update'; record: Record<string, unknown> }
-  | { kind: 'changeAction'; action: OperationAction; record: Record<string, unknown> | undefined }
-  | { kind: 'retry' };
-
-/**
- * What a push handler receives for one failed operation. The methods record a decision; it
- * is applied atomically when the handler returns, so a handler that throws changes nothing
- * and leaves the conflict unhandled. One decision per error.
- */
-export class PushError {
-  private resolution: Resolution | undefined;
-  private open = true;
-
-  constructor(
-    private readonly operation: OperationRecord,
-    private readonly error: SyncError,
-    private readonly serverRecord: LocalRecord | null,
-    private readonly clientRecord: LocalRecord | null,
-    private readonly baseRecord: LocalRecord | null,
-    private readonly conflict: boolean,
-  ) {}
-
-  /** Whether a decision was taken. Setting it to true without one means "just retry". */
-  get isHandled(): boolean {
-    return this.resolution !== undefined;
-  }
-
-  set isHandled(handled: boolean) {
-    this.assertOpen();
-    if (handled) this.resolution ??= { kind: 'retry' };
-    else this.resolution = undefined;
-  }
-
-  getError(): SyncError {
-    return this.error;
-  }
-
-  getAction(): OperationAction {
-    return this.operation.action;
-  }
-
-  getTableName(): string {
-    return this.operation.tableName;
-  }
-
-  getRecordId(): string {
-    return this.operation.recordId;
-  }
-
-  getServerRecord(): LocalRecord | null {
-    return this.serverRecord;
-  }
-
-  getClientRecord(): LocalRecord | null {
-    return this.clientRecord;
-  }
-
-  /** The record before the first pending local edit (null for an insert). */
-  getBaseRecord(): LocalRecord | null {
-    return this.baseRecord;
-  }
-
-  isConflict(): boolean {
-    return this.conflict;
-  }
-
-  /** Drops the operation; the local record stays as it is. */
-  async cancel(): Promise<void> {
-    this.decide({ kind: 'cancel' });
-  }
-
-  /** Drops the operation and writes `record` locally (typically the server's). */
-  async cancelAndUpdate(record: Record<string, unknown>): Promise<void> {
-    this.decide({ kind: 'cancelAndUpdate', record: { ...record } });
-  }
-
-  /** Drops the operation and the local record. */
-  async cancelAndDiscard(): Promise<void> {
-    this.decide({ kind: 'cancelAndDiscard' });
-  }
-
-  /**
-   * Writes `record` locally and retries the operation; a `version` in it (the server's)
-   * becomes the If-Match of the retry. For a conflicting insert the retry is an update.
-   */
-  async update(record: Record<string, unknown>): Promise<void> {
-    this.decide({ kind: 'update', record: { ...record } });
-  }
-
-  /** Retries as another action, on the operation's record (optionally writing `record`). */
-  async changeAction(action: OperationAction, record?: Record<string, unknown>): Promise<void> {
-    if (action !== 'insert' && action !== 'update' && action !== 'delete') {
-      throw new SyncUsageError(`"${String(action)}" is not an operation action.`);
-    }
-    this.decide({ kind: 'changeAction', action, record: record ? { ...record } : undefined });
-  }
-
-  /** @internal The push applies the decision once the handler has returned. */
-  takeResolution(): Resolution | undefined {
-    this.open = false;
-    return this.resolution;
-  }
-
-  /** @internal */
-  discardResolution(): void {
-    this.open = false;
-    this.resolution = undefined;
-  }
-
-  private decide(resolution: Resolution): void {
-    this.assertOpen();
-    if (this.resolution && this.resolution.kind !== 'retry') {
-      throw new SyncUsageError(`This push error was already handled with ${this.resolution.kind}().`);
-    }
-    this.resolution = resolution;
-  }
-
-  private assertOpen(): void {
-    if (!this.open) throw new SyncUsageError('This push error is closed: decide inside the push handler.');
-  }
-}
 
 /** What became of one operation; `deferred` carries the answer that left it for the next sync. */
 type Outcome = 'pushed' | 'cancelled' | 'blocked' | 'gone' | 'withdrawn' | { deferred: SyncError };
@@ -701,40 +554,8 @@ export class Pusher {
         error instanceof SyncHttpError && error.serverRecord
           ? error.serverRecord
           : await this.remote.lookup(operation.tableName, operation.recordId);
-      if (server) {
-        // The server may already hold exactly this change: an earlier attempt (with the same
-        // content) landed but its reply was lost (a crash before the local commit, a dropped
-        // connection). Edits made since are queued after it, so they do not hide it.
-        const found = server;
-        const holdsContent = (content: RecordSnapshot | null): boolean =>
-          content !== null &&
-          shape.userColumns.some((column) => column in content) &&
-          !found.deleted &&
-          shape.sameUserFields(found, shape.fromSnapshot(content));
-        if (operation.action === 'delete' ? found.deleted : holdsContent(sent)) {
-          await this.commit(operation, found);
-          return 'pushed';
-        }
-        // An earlier attempt landed with older content (its reply was lost, then the person
-        // edited or deleted the record while its issue was listed): send the rest against the
-        // version that attempt created.
-        if (holdsContent(operation.sent)) {
-          store.transaction(() => {
-            if (!store.operations.get(operation.id)) return;
-            rearm(
-              store,
-              operation.id,
-              {
-                action: operation.action === 'delete' ? 'delete' : 'update',
-                version: found.version,
-                base: toSnapshot(shape.fromServer(found)),
-              },
-              KEEP_ATTEMPTS,
-            );
-          }, RELAXED);
-          return 'retry';
-        }
-      }
+      const landed = server ? await this.earlierAttemptLanded(operation, sent, server) : null;
+      if (landed) return landed;
     }
 
     const attempts = operation.attempts + 1;
@@ -764,7 +585,12 @@ export class Pusher {
       this.persistIssue(operation, conflict, httpStatus, reason, serverRecord, clientRecord);
       return 'blocked';
     }
-    const outcome = this.apply(operation, resolution, serverRecord);
+    const outcome = applyResolution(
+      { store, status: this.env.status, shape },
+      operation,
+      resolution,
+      serverRecord,
+    );
     if (outcome === 'retry' && attempts >= this.env.maxAttempts) {
       this.persistIssue(
         operation,
@@ -779,114 +605,52 @@ export class Pusher {
     return outcome;
   }
 
+  /**
+   * A conflict may be with our own earlier attempt, which landed but whose reply was lost (a
+   * crash before the local commit, a dropped connection). 'pushed': the server holds exactly
+   * this change (edits made since are queued after it, so they do not hide it). 'retry': it
+   * holds the content of an earlier attempt (then the person edited or deleted the record while
+   * its issue was listed), and the rest is sent against the version that attempt created.
+   * null: the conflict is real.
+   */
+  private async earlierAttemptLanded(
+    operation: OperationRecord,
+    sent: RecordSnapshot,
+    server: ServerRecord,
+  ): Promise<'pushed' | 'retry' | null> {
+    const { store } = this.env;
+    const shape = this.env.shapeOf(operation.tableName);
+    const holdsContent = (content: RecordSnapshot | null): boolean =>
+      content !== null &&
+      shape.userColumns.some((column) => column in content) &&
+      !server.deleted &&
+      shape.sameUserFields(server, shape.fromSnapshot(content));
+    if (operation.action === 'delete' ? server.deleted : holdsContent(sent)) {
+      await this.commit(operation, server);
+      return 'pushed';
+    }
+    if (!holdsContent(operation.sent)) return null;
+    store.transaction(() => {
+      if (!store.operations.get(operation.id)) return;
+      rearm(
+        store,
+        operation.id,
+        {
+          action: operation.action === 'delete' ? 'delete' : 'update',
+          version: server.version,
+          base: toSnapshot(shape.fromServer(server)),
+        },
+        KEEP_ATTEMPTS,
+      );
+    }, RELAXED);
+    return 'retry';
+  }
+
   /** Runs `step` after every handler call before it has finished. */
   private inHandlerTurn<T>(step: () => Promise<T>): Promise<T> {
     const turn = this.handlerTurn.then(step);
     this.handlerTurn = turn.catch(() => undefined);
     return turn;
-  }
-
-  private apply(
-    operation: OperationRecord,
-    resolution: Resolution,
-    serverRecord: LocalRecord | null,
-  ): Outcome | 'retry' {
-    const { store, status } = this.env;
-    const shape = this.env.shapeOf(operation.tableName);
-    const table = store.tableByName(operation.tableName);
-    const { recordId } = operation;
-    const versionOf = (record: Record<string, unknown> | undefined): string | undefined =>
-      typeof record?.version === 'string' ? record.version : undefined;
-    /** Writes the user fields of `record` (and the system fields it carries) to the local row. */
-    const writeLocal = (record: Record<string, unknown>): void => {
-      const current = table.lookup(recordId) as LocalRecord | undefined;
-      const next: Record<string, unknown> = {
-        ...(current ?? { id: recordId }),
-        ...shape.userFieldsOf(record),
-      };
-      for (const key of ['version', 'createdAt', 'updatedAt'] as const) {
-        if (record[key] !== undefined) next[key] = record[key];
-      }
-      next.id = recordId;
-      next.deleted = false;
-      table.upsertMany([next]);
-    };
-    /**
-     * Once the retry carries the server's version, the server's record is the base of any
-     * later three-way merge: its changes are already part of what we send.
-     */
-    const rebased = (version: string | null, current: OperationRecord): OperationRecord['base'] =>
-      serverRecord && !serverRecord.deleted && version === serverRecord.version
-        ? toSnapshot(serverRecord)
-        : current.base;
-    const outcome = store.transaction((): Outcome | 'retry' => {
-      const current = store.operations.get(operation.id);
-      if (!current) return 'gone';
-      switch (resolution.kind) {
-        case 'cancel':
-          store.syncIssues.removeForOperation(operation.id);
-          store.operations.remove(operation.id);
-          return 'cancelled';
-        case 'cancelAndUpdate': {
-          if (resolution.record.deleted === true) table.delete(recordId);
-          else writeLocal(resolution.record);
-          const version = versionOf(resolution.record);
-          if (version) {
-            for (const next of store.operations.forRecord(operation.tableName, recordId)) {
-              if (next.id !== operation.id) store.operations.update(next.id, { version });
-            }
-          }
-          store.syncIssues.removeForOperation(operation.id);
-          store.operations.remove(operation.id);
-          return 'cancelled';
-        }
-        case 'cancelAndDiscard':
-          table.delete(recordId);
-          for (const next of store.operations.forRecord(operation.tableName, recordId)) {
-            store.syncIssues.removeForOperation(next.id);
-            store.operations.remove(next.id);
-          }
-          return 'cancelled';
-        case 'update': {
-          const version = versionOf(resolution.record) ?? current.version;
-          if (current.action !== 'delete') writeLocal(resolution.record);
-          const serverHasIt = serverRecord !== null && !serverRecord.deleted;
-          const action = current.action === 'insert' && serverHasIt ? 'update' : current.action;
-          rearm(store, operation.id, { version, action, base: rebased(version, current) }, KEEP_ATTEMPTS);
-          return 'retry';
-        }
-        case 'changeAction': {
-          const { action, record } = resolution;
-          let version = versionOf(record) ?? serverRecord?.version ?? current.version;
-          if (action === 'delete') {
-            const before = (table.lookup(recordId) as LocalRecord | undefined) ?? record;
-            table.delete(recordId);
-            rearm(
-              store,
-              operation.id,
-              {
-                action,
-                version,
-                base: rebased(version, current),
-                item: before ? toSnapshot(before) : current.item,
-              },
-              KEEP_ATTEMPTS,
-            );
-            return 'retry';
-          }
-          if (record) writeLocal(record);
-          else if (!table.lookup(recordId) && current.item) writeLocal(shape.fromSnapshot(current.item));
-          // An insert is a plain POST unless the server holds a deleted copy to restore.
-          if (action === 'insert') version = serverRecord?.deleted ? serverRecord.version : null;
-          rearm(store, operation.id, { action, version, base: rebased(version, current) }, KEEP_ATTEMPTS);
-          return 'retry';
-        }
-        case 'retry':
-          return 'retry';
-      }
-    });
-    status.dataChanged(operation.tableName);
-    return outcome;
   }
 
   private persistIssue(
@@ -917,19 +681,4 @@ export class Pusher {
     this.newIssues.push(issue);
     status.changed();
   }
-}
-
-/** See PushHandler.onConflict: the declared parameter count picks the form. */
-function callConflictHandler(
-  handler: PushHandler,
-  serverRecord: LocalRecord | null,
-  clientRecord: LocalRecord | null,
-  pushError: PushError,
-): void | Promise<void> {
-  const onConflict = handler.onConflict;
-  if (!onConflict) return;
-  if (onConflict.length >= 2) {
-    return (onConflict as ConflictHandlerWithRecords).call(handler, serverRecord, clientRecord, pushError);
-  }
-  return (onConflict as ConflictHandlerWithError).call(handler, pushError);
 }
