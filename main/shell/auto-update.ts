@@ -169,12 +169,12 @@ function showSystemNotice(version: string): void {
   }).show();
 }
 
-export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdateHandle {
-  const { logger, isEditing } = options;
-  const now = options.now ?? ((): Date => new Date());
-  const notifyUpdateReady = options.notifyUpdateReady ?? showSystemNotice;
-
-  let decision: AutoUpdateDecision;
+/**
+ * Whether updates are on, and from which feed: the setting, the environment (only "off" in an
+ * installed app) or the feed file bundled with the installer. A bad feed URL must not stop
+ * the app: updates stay off and the log says why.
+ */
+function decideFromEnvironment(feedUrl: string | null | undefined, logger: Logger): AutoUpdateDecision {
   const rawEnvFeed = process.env[UPDATE_FEED_ENV];
   const envFeed = honouredEnvFeed(rawEnvFeed, app.isPackaged);
   if (rawEnvFeed?.trim() && envFeed === undefined) {
@@ -182,38 +182,52 @@ export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdateHandle {
   }
   try {
     const feed = resolveUpdateFeed({
-      settingUrl: options.feedUrl,
+      settingUrl: feedUrl,
       envUrl: envFeed,
       bundledFeedFile: app.isPackaged ? findBundledFeed() : null,
     });
-    decision = decideAutoUpdate(app.isPackaged, feed);
+    return decideAutoUpdate(app.isPackaged, feed);
   } catch (error) {
     if (!(error instanceof UpdateFeedError)) throw error;
-    // A bad feed URL must not stop the app: updates stay off and the log says why.
     logger.warn(`Auto-update is off: ${error.message}`);
-    return { decision: { enabled: false, reason: 'invalid-feed' }, stop: () => undefined };
+    return { enabled: false, reason: 'invalid-feed' };
   }
+}
+
+/** When updates were last checked for, kept in the user-data folder across starts. */
+function lastCheckRecord(logger: Logger): { read(): Date | null; record(at: Date): void } {
+  const stateFile = path.join(app.getPath('userData'), UPDATE_STATE_FILE);
+  return {
+    read() {
+      try {
+        return parseUpdateState(readFileSync(stateFile, 'utf8')).lastCheckedAt;
+      } catch {
+        return null;
+      }
+    },
+    record(at) {
+      try {
+        mkdirSync(path.dirname(stateFile), { recursive: true });
+        writeFileSync(stateFile, formatUpdateState(at));
+      } catch (error) {
+        logger.warn(`Could not record the update check time: ${String(error)}`);
+      }
+    },
+  };
+}
+
+export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdateHandle {
+  const { logger, isEditing } = options;
+  const now = options.now ?? ((): Date => new Date());
+  const notifyUpdateReady = options.notifyUpdateReady ?? showSystemNotice;
+
+  const decision = decideFromEnvironment(options.feedUrl, logger);
   if (!decision.enabled) {
-    logger.info(`Auto-update is off (${decision.reason}).`);
+    // An invalid feed was already warned about, with the reason.
+    if (decision.reason !== 'invalid-feed') logger.info(`Auto-update is off (${decision.reason}).`);
     return { decision, stop: () => undefined };
   }
-
-  const stateFile = path.join(app.getPath('userData'), UPDATE_STATE_FILE);
-  const readLastCheck = (): Date | null => {
-    try {
-      return parseUpdateState(readFileSync(stateFile, 'utf8')).lastCheckedAt;
-    } catch {
-      return null;
-    }
-  };
-  const recordCheck = (at: Date): void => {
-    try {
-      mkdirSync(path.dirname(stateFile), { recursive: true });
-      writeFileSync(stateFile, formatUpdateState(at));
-    } catch (error) {
-      logger.warn(`Could not record the update check time: ${String(error)}`);
-    }
-  };
+  const lastCheck = lastCheckRecord(logger);
 
   autoUpdater.logger = logger;
   autoUpdater.autoDownload = true;
@@ -229,14 +243,14 @@ export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdateHandle {
 
   const scheduleCheck = (): void => {
     if (stopped) return;
-    const delay = msUntilNextCheck(readLastCheck(), now());
+    const delay = msUntilNextCheck(lastCheck.read(), now());
     checkTimer = setTimeout(runCheck, delay);
   };
 
   function runCheck(): void {
     checkTimer = null;
     // Recorded before the request so a check that crashes the app cannot repeat at every start.
-    recordCheck(now());
+    lastCheck.record(now());
     autoUpdater
       .checkForUpdates()
       .then((result) => {
