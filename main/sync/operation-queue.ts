@@ -26,6 +26,9 @@ import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
 import { QueueError } from './errors';
 import { toSnapshot, type LocalRecord } from './records';
 
+/** rearm's option for a push handler's retry: it still counts towards maxAttempts. */
+export const KEEP_ATTEMPTS = { resetAttempts: false } as const;
+
 /**
  * Makes an operation go again as a fresh send: a new action, version, base or item where
  * given, and no memory of what it sent (so its content is read again). The person settling an

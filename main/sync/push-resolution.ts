@@ -4,13 +4,10 @@
  * handler ran (the person resolved its issue): then nothing is applied.
  */
 import type { OperationRecord, Store } from '../store/types';
-import { rearm } from './operation-queue';
+import { KEEP_ATTEMPTS, rearm } from './operation-queue';
 import type { Resolution } from './push-error';
 import { toSnapshot, type LocalRecord, type RecordShape } from './records';
 import type { StatusTracker } from './status';
-
-/** A handler's retry still counts towards maxAttempts. */
-export const KEEP_ATTEMPTS = { resetAttempts: false } as const;
 
 export interface ResolutionHost {
   store: Store;

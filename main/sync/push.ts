@@ -18,11 +18,11 @@ import type { OperationRecord, Store, SyncIssueRecord } from '../store/types';
 import { SyncError, SyncHttpError } from './errors';
 import { keepAbsentFields, type ColumnSupport } from './column-support';
 import type { ProtocolClient } from './protocol-client';
-import { rearm } from './operation-queue';
+import { KEEP_ATTEMPTS, rearm } from './operation-queue';
 import { DEFAULT_PUSH_CONCURRENCY, nextToSend, planSend, recordKey } from './push-plan';
 import { callConflictHandler, PushError, type PushHandler } from './push-error';
 import { protocolRemote, type PushRemote } from './push-remote';
-import { applyResolution, KEEP_ATTEMPTS } from './push-resolution';
+import { applyResolution } from './push-resolution';
 import {
   toSnapshot,
   type LocalRecord,
