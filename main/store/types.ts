@@ -253,6 +253,8 @@ export interface PulledPageResult {
   deleted: number;
   /** Rows and deletions left alone because the record has queued operations. */
   skippedPending: number;
+  /** Rows already stored exactly as the server sent them (this client's own pushes, coming back): not rewritten. */
+  unchanged: number;
 }
 
 export interface OpenStoreOptions {

@@ -59,12 +59,14 @@ const MAX_PAGES_IN_FLIGHT = 16;
 export interface PullResult {
   /** Rows the server sent (boundary rows sent again included). */
   received: number;
-  /** Rows written locally. */
+  /** Rows written locally: new, or changed on the server. */
   upserted: number;
   /** Rows deleted locally because the server deleted them. */
   deleted: number;
   /** Rows skipped because they have unsent local changes. */
   skippedPending: number;
+  /** Rows that came back as they are stored already, such as this client's own pushed changes. */
+  unchanged: number;
   /** The server's count of matching rows at the start, when it gave one. */
   total: number | null;
 }
@@ -118,7 +120,14 @@ export async function pullTable(
   const start = positionFromWatermark(
     queryId === undefined ? undefined : store.watermarks.get(tableName, queryId),
   );
-  const result: PullResult = { received: 0, upserted: 0, deleted: 0, skippedPending: 0, total: null };
+  const result: PullResult = {
+    received: 0,
+    upserted: 0,
+    deleted: 0,
+    skippedPending: 0,
+    unchanged: 0,
+    total: null,
+  };
   const run: PullRun = {
     env,
     shape,
@@ -389,6 +398,7 @@ async function writePage(
   result.upserted += written.upserted;
   result.deleted += written.deleted;
   result.skippedPending += written.skippedPending;
+  result.unchanged += written.unchanged;
 }
 
 function nextTurn(): Promise<void> {

@@ -50,6 +50,9 @@ test('Enter opens the details; notes save by themselves and sync; Esc closes bac
 
   await syncNow(page);
   await expect(details.getByTestId('details-sync')).toHaveText('Synced.');
+  // The pull brings this row back as the server stored it: that is not news from elsewhere.
+  await expect(page.getByTestId('toast')).toContainText('Synced: 1 change sent.');
+  await expect(page.getByTestId('toast')).not.toContainText('received');
   await expect(details.getByTestId('details-created')).not.toHaveText(/Not on the server/);
   const onServer = (await harness().server.list()).find((item) => item.text === 'Call the plumber');
   expect(onServer?.notes).toBe('Leak under the kitchen sink\nLandlord pays');

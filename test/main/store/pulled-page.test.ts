@@ -88,7 +88,7 @@ function seededConnection(
 }
 
 const expectedTexts = { a: 'new a', b: 'edited here', d: 'old d', e: 'new e' };
-const expectedResult = { upserted: 2, deleted: 1, skippedPending: 2 };
+const expectedResult = { upserted: 2, deleted: 1, skippedPending: 2, unchanged: 0 };
 
 describe('writePulledPage', { timeout: 30_000 }, () => {
   test('upserts, deletes and saves the watermark, leaving records with queued operations alone', async ({
@@ -100,6 +100,41 @@ describe('writePulledPage', { timeout: 30_000 }, () => {
       expect(await store.writePulledPage('todoitem', page)).toEqual(expectedResult);
       expect(texts(store)).toEqual(expectedTexts);
       expect(store.watermarks.get('todoitem', 'all-todoitem')).toEqual(watermark);
+    } finally {
+      store.close();
+    }
+  });
+
+  test('a row that comes back exactly as stored is not written; any difference, even under the same version, is', async ({
+    folder,
+  }) => {
+    const path = folder.file();
+    const store = openStore({ path, tables: [todoTable] });
+    try {
+      const todos = store.table(todoTable);
+      todos.upsertMany([serverRow('a', 'as pushed', 2), serverRow('b', 'stale', 2)] as never);
+      // Every UPDATE of the table leaves its id here, from whichever connection made it.
+      const spy = new Database(path);
+      spy.exec(`CREATE TABLE updated (id TEXT);
+        CREATE TRIGGER spy AFTER UPDATE ON todoitem BEGIN INSERT INTO updated VALUES (new.id); END;`);
+      spy.close();
+      const page: PulledPage = {
+        upserts: [
+          serverRow('a', 'as pushed', 2),
+          // A server that recreated b: its version counter started again, its content is new.
+          { ...serverRow('b', 'stale', 2), text: 'recreated', notes: 'new notes' },
+        ],
+        deletions: [],
+      };
+      expect(await store.writePulledPage('todoitem', page)).toMatchObject({ upserted: 1, unchanged: 1 });
+      expect(texts(store)).toEqual({ a: 'as pushed', b: 'recreated' });
+      expect(todos.lookup('b')?.notes).toBe('new notes');
+      const check = new Database(path, { readonly: true });
+      try {
+        expect(check.prepare('SELECT id FROM updated').pluck().all()).toEqual(['b']);
+      } finally {
+        check.close();
+      }
     } finally {
       store.close();
     }
@@ -120,7 +155,8 @@ describe('writePulledPage', { timeout: 30_000 }, () => {
         ],
         deletions: [],
       };
-      expect(await store.writePulledPage('todoitem', page)).toMatchObject({ upserted: 3 });
+      // d comes back as it is stored.
+      expect(await store.writePulledPage('todoitem', page)).toMatchObject({ upserted: 2, unchanged: 1 });
       const todos = store.table(todoTable);
       const ids = (where: Record<string, unknown>): string[] =>
         todos.query({ where: where as never, orderBy: [{ column: 'id' }] }).items.map((row) => row.id);
