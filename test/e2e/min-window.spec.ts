@@ -1,12 +1,13 @@
 /**
  * The minimum window (480×360, what 960×720 is at 200% zoom): header, search and filters, the
  * add field, both banners, the list and the status bar are all on screen and none overlaps
- * another; the list still shows rows.
+ * another; the list still shows rows. And every filter tab can be reached in any window: a
+ * narrow one, beside the details pane, and the short one, where the tabs scroll sideways.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { todoRows, waitForAppReady } from './support/app-page';
+import { addTodo, row, todoRows, waitForAppReady } from './support/app-page';
 import { REPO_ROOT } from './support/build';
 import { useAppHarness } from './support/harness';
 import { buildLivedInApp, REFUSED_WORD } from './support/scenes';
@@ -101,4 +102,48 @@ test('960×720 at 200% zoom lays out the same way', async ({ browser }) => {
   await page.getByRole('textbox', { name: 'New todo' }).blur();
   await expectLaidOut(page, size);
   await app.close();
+});
+
+const FILTER_TABS = ['All', 'Active', 'Completed', 'Today', 'Upcoming', 'Overdue'];
+
+/** Each filter tab, wholly inside `bounds` (the window, or the part of it the list has). */
+async function expectTabsWithin(page: Page, bounds: { left: number; right: number; bottom: number }) {
+  for (const name of FILTER_TABS) {
+    const box = await boxOf(name, page.getByRole('tab', { name: new RegExp(`^${name}`) }));
+    expect(box.x, `${name} starts inside`).toBeGreaterThanOrEqual(bounds.left);
+    expect(box.x + box.width, `${name} ends inside`).toBeLessThanOrEqual(bounds.right + 0.5);
+    expect(box.y + box.height, `${name} ends inside`).toBeLessThanOrEqual(bounds.bottom + 0.5);
+  }
+}
+
+test('every filter tab can be reached: narrow window, beside the details pane, short window', async ({
+  browser,
+}) => {
+  const narrow = await harness().openApp(browser, { viewport: { width: 400, height: 760 } });
+  await waitForAppReady(narrow.page);
+  await expectTabsWithin(narrow.page, { left: 0, right: 400, bottom: 760 });
+  // A real click where the tab is drawn, not one that scrolls it into view first.
+  const overdue = await boxOf('Overdue', narrow.page.getByRole('tab', { name: /^Overdue/ }));
+  await narrow.page.mouse.click(overdue.x + overdue.width / 2, overdue.y + overdue.height / 2);
+  await expect(narrow.page.getByRole('tab', { name: /^Overdue/ })).toHaveAttribute('aria-selected', 'true');
+  await narrow.close();
+
+  const wide = await harness().openApp(browser, { viewport: { width: 960, height: 720 } });
+  const { page } = wide;
+  await waitForAppReady(page);
+  await addTodo(page, 'Call the plumber');
+  await row(page, 'Call the plumber').click();
+  await page.keyboard.press('Enter');
+  const pane = await boxOf('details pane', page.getByRole('complementary', { name: 'Details' }));
+  await expectTabsWithin(page, { left: 0, right: pane.x, bottom: 720 });
+  await wide.close();
+
+  const short = await harness().openApp(browser, { viewport: { width: 480, height: 360 } });
+  await waitForAppReady(short.page);
+  await short.page.getByRole('tab', { name: /^All/ }).focus();
+  await short.page.keyboard.press('End');
+  const last = short.page.getByRole('tab', { name: /^Overdue/ });
+  await expect(last).toBeFocused();
+  await expect(last).toBeInViewport({ ratio: 1 });
+  await short.close();
 });
