@@ -28,6 +28,53 @@ function focusableIn(root: HTMLElement): HTMLElement[] {
   );
 }
 
+/**
+ * Shows `element` as a modal and focuses its first field; returns what undoes it: closed, with
+ * focus back where it came from. `onClose` is every way the person can dismiss it.
+ */
+function openModal(
+  element: HTMLDialogElement,
+  initialFocus: string | undefined,
+  onClose: () => void,
+): () => void {
+  const returnFocusTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  element.showModal();
+  const first =
+    (initialFocus ? element.querySelector<HTMLElement>(initialFocus) : null) ??
+    focusableIn(element.querySelector('.modal-body') ?? element)[0] ??
+    focusableIn(element)[0];
+  first?.focus();
+
+  // Chromium closes a dialog on a second Esc even when cancel is prevented; keep state in step.
+  const onCancel = (event: Event) => {
+    event.preventDefault();
+    onClose();
+  };
+  element.addEventListener('close', onClose);
+  element.addEventListener('cancel', onCancel);
+  return () => {
+    element.removeEventListener('close', onClose);
+    element.removeEventListener('cancel', onCancel);
+    if (element.open) element.close();
+    if (returnFocusTo?.isConnected) returnFocusTo.focus();
+  };
+}
+
+/** Tab from the last focusable element goes to the first, Shift+Tab from the first to the last. */
+function keepTabInside(event: KeyboardEvent, element: HTMLElement): void {
+  const focusables = focusableIn(element);
+  const first = focusables[0];
+  const last = focusables[focusables.length - 1];
+  if (!first || !last) return;
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
 export function Modal({
   title,
   description,
@@ -44,33 +91,11 @@ export function Modal({
   const onCloseRef = useRef(onClose);
   onCloseRef.current = onClose;
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    const returnFocusTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    element.showModal();
-    const first =
-      (initialFocus ? element.querySelector<HTMLElement>(initialFocus) : null) ??
-      focusableIn(element.querySelector('.modal-body') ?? element)[0] ??
-      focusableIn(element)[0];
-    first?.focus();
-
-    // Chromium closes a dialog on a second Esc even when cancel is prevented; keep state in step.
-    const onNativeClose = () => onCloseRef.current();
-    const onCancel = (event: Event) => {
-      event.preventDefault();
-      onCloseRef.current();
-    };
-    element.addEventListener('close', onNativeClose);
-    element.addEventListener('cancel', onCancel);
-    return () => {
-      element.removeEventListener('close', onNativeClose);
-      element.removeEventListener('cancel', onCancel);
-      if (element.open) element.close();
-      if (returnFocusTo?.isConnected) returnFocusTo.focus();
-    };
+  useEffect(
+    () => (dialog.current ? openModal(dialog.current, initialFocus, () => onCloseRef.current()) : undefined),
     // Opening happens once per mount; later prop changes must not re-open or steal focus.
-  }, []);
+    [],
+  );
 
   const onKeyDown = (event: KeyboardEvent) => {
     const element = dialog.current;
@@ -79,19 +104,8 @@ export function Modal({
       event.preventDefault();
       event.stopPropagation();
       onCloseRef.current();
-      return;
-    }
-    if (event.key !== 'Tab') return;
-    const focusables = focusableIn(element);
-    const first = focusables[0];
-    const last = focusables[focusables.length - 1];
-    if (!first || !last) return;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
+    } else if (event.key === 'Tab') {
+      keepTabInside(event, element);
     }
   };
 
