@@ -27,18 +27,19 @@ export interface DesktopShell {
   stop(): void;
 }
 
-export function startDesktopShell(options: {
+export interface DesktopShellOptions {
   services: DesktopShellServices;
   /** Brings the window forward, opening it again if it was closed. */
   revealWindow(): void;
   iconPath: string;
   platform: NodeJS.Platform;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-}): DesktopShell {
+}
+
+export function startDesktopShell(options: DesktopShellOptions): DesktopShell {
   const { services, revealWindow, logger } = options;
   const preferences = desktopPreferencesOf(services.parts.store.keyValues);
   const stops: (() => void)[] = [];
-  let hasTray = false;
 
   const quickAdd = (): void => {
     revealWindow();
@@ -65,47 +66,10 @@ export function startDesktopShell(options: {
   });
   stops.push(() => desktop.stop());
 
-  const shortcut = registerQuickAddShortcut(preferences.get().quickAddShortcut, quickAdd);
-  const reportShortcut = (problem: string | null): void => {
-    preferences.setShortcutProblem(problem);
-    if (problem) logger.warn(`Quick add shortcut: ${problem}`);
-  };
-  reportShortcut(shortcut.problem);
-  stops.push(
-    preferences.onChange((next) => reportShortcut(shortcut.change(next.quickAddShortcut))),
-    () => shortcut.dispose(),
-  );
-
-  try {
-    const state = (status: SyncStatus) => ({
-      pendingOperations: status.pendingOperations,
-      workingOffline: services.syncService.isWorkingOffline(),
-    });
-    const tray = createAppTray({
-      iconPath: options.iconPath,
-      platform: options.platform,
-      initial: state(services.getStatus()),
-      actions: {
-        showWindow: revealWindow,
-        quickAdd,
-        syncNow: () => {
-          services.syncService
-            .syncNow()
-            .catch((error: unknown) => logger.warn('Sync Now from the tray failed', error));
-        },
-        setWorkOffline: (workOffline) => services.syncService.setWorkOffline(workOffline),
-        quit: () => app.quit(),
-      },
-    });
-    stops.push(
-      services.onStatusChanged((status) => tray.update(state(status))),
-      () => tray.destroy(),
-    );
-    hasTray = true;
-  } catch (error) {
-    // Some Linux desktops have no tray at all: the app works without it.
-    logger.warn('No tray icon on this desktop', error);
-  }
+  stops.push(startQuickAddShortcut(preferences, quickAdd, logger));
+  const stopTray = startTray(options, quickAdd);
+  if (stopTray) stops.push(stopTray);
+  const hasTray = stopTray !== null;
 
   return {
     // Without a tray icon a hidden window could never come back.
@@ -120,4 +84,63 @@ export function startDesktopShell(options: {
       }
     },
   };
+}
+
+type DesktopPreferences = ReturnType<typeof desktopPreferencesOf>;
+
+/** The global shortcut, following the preference; a key another app holds is reported, not fatal. */
+function startQuickAddShortcut(
+  preferences: DesktopPreferences,
+  quickAdd: () => void,
+  logger: Pick<Logger, 'warn'>,
+): () => void {
+  const shortcut = registerQuickAddShortcut(preferences.get().quickAddShortcut, quickAdd);
+  const reportShortcut = (problem: string | null): void => {
+    preferences.setShortcutProblem(problem);
+    if (problem) logger.warn(`Quick add shortcut: ${problem}`);
+  };
+  reportShortcut(shortcut.problem);
+  const stopFollowing = preferences.onChange((next) =>
+    reportShortcut(shortcut.change(next.quickAddShortcut)),
+  );
+  return () => {
+    stopFollowing();
+    shortcut.dispose();
+  };
+}
+
+/** The tray icon, kept in step with the sync status; null where the desktop has no tray. */
+function startTray(options: DesktopShellOptions, quickAdd: () => void): (() => void) | null {
+  const { services, logger } = options;
+  try {
+    const state = (status: SyncStatus) => ({
+      pendingOperations: status.pendingOperations,
+      workingOffline: services.syncService.isWorkingOffline(),
+    });
+    const tray = createAppTray({
+      iconPath: options.iconPath,
+      platform: options.platform,
+      initial: state(services.getStatus()),
+      actions: {
+        showWindow: options.revealWindow,
+        quickAdd,
+        syncNow: () => {
+          services.syncService
+            .syncNow()
+            .catch((error: unknown) => logger.warn('Sync Now from the tray failed', error));
+        },
+        setWorkOffline: (workOffline) => services.syncService.setWorkOffline(workOffline),
+        quit: () => app.quit(),
+      },
+    });
+    const stopFollowing = services.onStatusChanged((status) => tray.update(state(status)));
+    return () => {
+      stopFollowing();
+      tray.destroy();
+    };
+  } catch (error) {
+    // Some Linux desktops have no tray at all: the app works without it.
+    logger.warn('No tray icon on this desktop', error);
+    return null;
+  }
 }
