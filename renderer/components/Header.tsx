@@ -59,6 +59,17 @@ export function filterTabId(filter: TodoFilter): string {
   return `filter-tab-${filter}`;
 }
 
+/**
+ * In a short window the tabs scroll sideways (see daily.css). A mouse wheel only scrolls up and
+ * down, which would leave the last tabs out of its reach: over the tabs it scrolls them sideways.
+ */
+function scrollTabsSideways(event: WheelEvent): void {
+  const tabs = event.currentTarget as HTMLElement;
+  if (tabs.scrollWidth <= tabs.clientWidth || Math.abs(event.deltaX) >= Math.abs(event.deltaY)) return;
+  event.preventDefault();
+  tabs.scrollLeft += event.deltaY;
+}
+
 interface ToolbarProps {
   search: string;
   onSearch(value: string): void;
@@ -117,7 +128,14 @@ export function Toolbar({ search, onSearch, filter, onFilter, counts, listId }: 
           </button>
         ) : null}
       </div>
-      <div class="tabs" role="tablist" aria-label="Show" ref={tabs} onKeyDown={onTabKey}>
+      <div
+        class="tabs"
+        role="tablist"
+        aria-label="Show"
+        ref={tabs}
+        onKeyDown={onTabKey}
+        onWheel={scrollTabsSideways}
+      >
         {FILTERS.map(({ value, label }) => (
           <button
             key={value}

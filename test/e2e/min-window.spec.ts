@@ -145,5 +145,12 @@ test('every filter tab can be reached: narrow window, beside the details pane, s
   const last = short.page.getByRole('tab', { name: /^Overdue/ });
   await expect(last).toBeFocused();
   await expect(last).toBeInViewport({ ratio: 1 });
+  // With the mouse: back to the start, then the wheel over the tabs brings the last one into view.
+  await short.page.keyboard.press('Home');
+  await expect(last).not.toBeInViewport({ ratio: 1 });
+  const all = await boxOf('All', short.page.getByRole('tab', { name: /^All/ }));
+  await short.page.mouse.move(all.x + all.width / 2, all.y + all.height / 2);
+  await short.page.mouse.wheel(0, 400);
+  await expect(last).toBeInViewport({ ratio: 1 });
   await short.close();
 });
