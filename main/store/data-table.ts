@@ -30,7 +30,9 @@ function pulledPageTarget(layout: TableLayout): PulledPageTarget {
   );
   const columns = [...layout.writeColumnsSql];
   const indexed = columns.flatMap((sql, position) => (position > 0 && indexedSql.has(sql) ? [position] : []));
-  return { table: layout.sql, columns, indexed };
+  const versionAt = columns.indexOf('"version"');
+  if (versionAt < 1) throw new Error(`Table ${layout.name} has no version column to write pulled rows by.`);
+  return { table: layout.sql, columns, indexed, versionAt };
 }
 
 export class SqliteDataTable implements DataTable<Row> {

@@ -19,6 +19,8 @@ export interface PulledPageTarget {
   columns: string[];
   /** Positions in `columns` of the columns some index covers ("id" aside). */
   indexed: number[];
+  /** Position in `columns` of "version" (every synced table has it). */
+  versionAt: number;
 }
 
 export interface PulledPageWrite {
@@ -56,20 +58,17 @@ function applyPulledPage(db, statement, page) {
     const target = page.target;
     const width = target.columns.length;
     if (page.values.length > 0) {
-      // The look-up reads the version, then the indexed columns: old[offset + k] is the stored
+      // The look-up reads the version, then the indexed columns: old[1 + k] is the stored
       // value of target.columns[target.indexed[k]]. A new version means a changed row, so only a
       // row whose version is the same is read whole and compared (storedRow: every column but "id").
-      const versionAt = target.columns.indexOf('"version"');
-      const offset = versionAt > 0 ? 1 : 0;
-      const looked = (versionAt > 0 ? [versionAt] : []).concat(target.indexed).map((position) => target.columns[position]);
-      const lookup = statement(
-        'SELECT ' + (looked.length > 0 ? looked.join(', ') : '1') + ' FROM ' + target.table + ' WHERE "id" = ?',
-      ).raw(true);
+      const versionAt = target.versionAt;
+      const looked = [versionAt].concat(target.indexed).map((position) => target.columns[position]);
+      const lookup = statement('SELECT ' + looked.join(', ') + ' FROM ' + target.table + ' WHERE "id" = ?').raw(true);
       const storedRow = statement(
-        'SELECT ' + (width > 1 ? target.columns.slice(1).join(', ') : '1') + ' FROM ' + target.table + ' WHERE "id" = ?',
+        'SELECT ' + target.columns.slice(1).join(', ') + ' FROM ' + target.table + ' WHERE "id" = ?',
       ).raw(true);
       const sameAsStored = (old, row) => {
-        if (versionAt > 0 && (row[versionAt] === null || old[0] !== row[versionAt])) return false;
+        if (row[versionAt] === null || old[0] !== row[versionAt]) return false;
         const stored = storedRow.get(row[0]);
         for (let position = 1; position < width; position++) if (stored[position - 1] !== row[position]) return false;
         return true;
@@ -112,7 +111,7 @@ function applyPulledPage(db, statement, page) {
             continue;
           }
           let changed = '';
-          for (let k = 0; k < target.indexed.length; k++) changed += old[offset + k] === row[target.indexed[k]] ? '0' : '1';
+          for (let k = 0; k < target.indexed.length; k++) changed += old[1 + k] === row[target.indexed[k]] ? '0' : '1';
           const update = updateFor(changed);
           const params = update.positions.map((position) => row[position]);
           params.push(row[0]);
